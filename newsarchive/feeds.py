@@ -1,0 +1,138 @@
+"""RSS 2.0 and Atom feeds at WordPress's addresses: entries, per category and tag, comments."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from newsarchive.models import Category, Comment, Entry, Tag
+from newsarchive.views import date_or_404
+
+FEED_LENGTH = 10
+
+
+class LatestEntriesFeed(Feed):
+    title = settings.BLOG_NAME
+    description = settings.BLOG_TAGLINE
+    link = "/"
+
+    def items(self):
+        return Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_description(self, entry):
+        return entry.body_html()
+
+    def item_pubdate(self, entry):
+        return entry.published_at
+
+    def item_updateddate(self, entry):
+        return entry.modified_at
+
+    def item_author_name(self, entry):
+        return entry.byline or entry.poster_name
+
+    def item_categories(self, entry):
+        return [c.name for c in entry.categories.all()] + [t.name for t in entry.tags.all()]
+
+    def item_guid(self, entry):
+        return entry.guid or None
+
+    def item_guid_is_permalink(self, entry):
+        return not entry.guid
+
+    def item_comments(self, entry):
+        return self._absolute(entry.get_absolute_url() + "#comments")
+
+    def get_feed(self, obj, request):
+        self._absolute = request.build_absolute_uri
+        return super().get_feed(obj, request)
+
+
+class LatestEntriesAtomFeed(LatestEntriesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestEntriesFeed.description
+
+
+class CategoryFeed(LatestEntriesFeed):
+    def get_object(self, request, path):
+        return get_object_or_404(Category, path=path)
+
+    def title(self, category):
+        return f"{settings.BLOG_NAME} » {category.name}"
+
+    def link(self, category):
+        return category.get_absolute_url()
+
+    def items(self, category):
+        entries = Entry.objects.public().for_listing().in_category(category)
+        return entries.newest_first()[:FEED_LENGTH]
+
+
+class TagFeed(LatestEntriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{settings.BLOG_NAME} » {tag.name}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def items(self, tag):
+        return Entry.objects.public().for_listing().filter(tags=tag).newest_first()[:FEED_LENGTH]
+
+
+class LatestCommentsFeed(Feed):
+    """Approved comments only; commenters' email addresses never appear."""
+
+    title = f"Comments for {settings.BLOG_NAME}"
+    description = settings.BLOG_TAGLINE
+    length = 20
+
+    def link(self):
+        return reverse("home")
+
+    def comments(self, obj):
+        return Comment.objects.approved().filter(entry__in=Entry.objects.public())
+
+    def items(self, obj=None):
+        return (
+            self.comments(obj)
+            .select_related("entry")
+            .order_by("-submitted_at", "-pk")[: self.length]
+        )
+
+    def item_title(self, comment):
+        return f"Comment on {comment.entry.title} by {comment.author_name}"
+
+    def item_description(self, comment):
+        return comment.body_html()
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_pubdate(self, comment):
+        return comment.submitted_at
+
+    def item_author_name(self, comment):
+        return comment.author_name
+
+
+class EntryCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, year, month, day, slug):
+        return get_object_or_404(
+            Entry.objects.public(), published_on=date_or_404(year, month, day), slug=slug
+        )
+
+    def title(self, entry):
+        return f"Comments on: {entry.title}"
+
+    def link(self, entry):
+        return entry.get_absolute_url()
+
+    def comments(self, entry):
+        return entry.comments.approved()

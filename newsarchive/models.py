@@ -1,0 +1,554 @@
+"""The archive: entries filed into categories and tags, their comments, and kept counts."""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, JSONObject
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from newsarchive import content
+
+
+def blog_timezone():
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def month_bounds(month):
+    """The aware start and end (exclusive) of a calendar month in the blog's time zone."""
+    tz = blog_timezone()
+    start = datetime.datetime(month.year, month.month, 1, tzinfo=tz)
+    following = datetime.datetime(
+        month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=tz
+    )
+    return start, following
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to sources and categories by slug rather than by id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Source(models.Model):
+    """Who wrote the reposted article: a wire service or a newspaper."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    url = models.URLField("website", blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class CategoryQuerySet(models.QuerySet):
+    def refresh_counts(self):
+        """Recount published entries for these categories (a kept counter, exact on write)."""
+        published = Entry.categories.through.objects.filter(
+            category=OuterRef("pk"), entry__status=Entry.Status.PUBLISHED
+        )
+        self.update(
+            entry_count=Coalesce(
+                Subquery(published.order_by().values("category").annotate(n=Count("pk")).values("n")),
+                0,
+            )
+        )
+
+
+class Category(models.Model):
+    UNCATEGORIZED_SLUG = "uncategorized"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    path = models.CharField(
+        max_length=1000, unique=True, editable=False, help_text="Slugs from the top, joined by /."
+    )
+    entry_count = models.PositiveIntegerField(default=0, editable=False)
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True, unique=True)
+
+    objects = SlugManager.from_queryset(CategoryQuerySet)()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+
+    def get_absolute_url(self):
+        return reverse("category", kwargs={"path": self.path})
+
+    @property
+    def depth(self):
+        return self.path.count("/")
+
+    @classmethod
+    def uncategorized(cls):
+        category, _ = cls.objects.get_or_create(
+            slug=cls.UNCATEGORIZED_SLUG, defaults={"name": "Uncategorized"}
+        )
+        return category
+
+
+class Tag(TagBase):
+    entry_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("tag", kwargs={"slug": self.slug})
+
+    @classmethod
+    def refresh_counts(cls, tag_ids=None):
+        tags = cls.objects.all() if tag_ids is None else cls.objects.filter(pk__in=tag_ids)
+        published = TaggedEntry.objects.filter(
+            tag=OuterRef("pk"), content_object__status=Entry.Status.PUBLISHED
+        )
+        tags.update(
+            entry_count=Coalesce(
+                Subquery(published.order_by().values("tag").annotate(n=Count("pk")).values("n")),
+                0,
+            )
+        )
+
+
+class TaggedEntry(TaggedItemBase):
+    # A plain foreign key rather than taggit's generic relation: joins use real indexes.
+    content_object = models.ForeignKey("Entry", on_delete=models.CASCADE, related_name="tagged")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_entry_tag")
+        ]
+
+
+class EntryQuerySet(models.QuerySet):
+    def public(self):
+        """Published and not dated in the future: what readers may see."""
+        return self.filter(status=Entry.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list of entries shows: categories, tags and approved-comment counts."""
+        approved = (
+            Comment.objects.filter(entry=OuterRef("pk"), status=Comment.Status.APPROVED)
+            .order_by()
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.select_related("author", "source")
+            .prefetch_related("categories", "tags")
+            .annotate(comment_count=Coalesce(Subquery(approved), 0))
+        )
+
+    def in_category(self, category):
+        """Entries filed under the category or any category below it, as WordPress lists them."""
+        filed = Entry.categories.through.objects.filter(entry=OuterRef("pk")).filter(
+            Q(category=category) | Q(category__path__startswith=f"{category.path}/")
+        )
+        return self.filter(Exists(filed))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_neighbours(self):
+        """Annotate the previous and next public entries (title, slug, day) in the same query.
+
+        Order is publication time, ties broken by id. Each neighbour is one indexed probe
+        inside the entry's own query, so the entry page costs no extra round trips.
+        """
+        public = Entry.objects.public()
+        here_at, here_pk = OuterRef("published_at"), OuterRef("pk")
+        before = (
+            public.filter(published_at__lte=here_at)
+            .exclude(published_at=here_at, pk__gte=here_pk)
+            .order_by("-published_at", "-pk")
+        )
+        after = (
+            public.filter(published_at__gte=here_at)
+            .exclude(published_at=here_at, pk__lte=here_pk)
+            .order_by("published_at", "pk")
+        )
+        summary = JSONObject(title="title", slug="slug", day="published_on")
+        return self.annotate(
+            previous_json=Subquery(before.values_list(summary)[:1], output_field=models.JSONField()),
+            next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
+        )
+
+    def publish_due(self):
+        """Publish scheduled entries whose time has come, as WordPress's scheduler does."""
+        due = self.filter(status=Entry.Status.SCHEDULED, published_at__lte=timezone.now())
+        published = 0
+        for entry in due:
+            entry.status = Entry.Status.PUBLISHED
+            entry.save(update_fields=["status", "modified_at"])
+            published += 1
+        return published
+
+
+class Entry(models.Model):
+    class Status(models.TextChoices):
+        # The values are WordPress's own post statuses.
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PRIVATE = "private", "Private"
+        SCHEDULED = "future", "Scheduled"
+        PUBLISHED = "publish", "Published"
+        TRASH = "trash", "Trash"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        allow_unicode=True,
+        help_text="The last part of the entry's address; unique among entries of the same day.",
+    )
+    body = models.TextField(blank=True, help_text="HTML as the blog stored it.")
+    excerpt = models.TextField(blank=True, help_text="A short summary for lists and feeds.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(default=timezone.now, help_text="Publication time.")
+    published_on = models.DateField(
+        editable=False, help_text="The publication day in the blog's time zone."
+    )
+    modified_at = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="entries")
+    tags = TaggableManager(through=TaggedEntry, blank=True)
+    comments_open = models.BooleanField("comments open", default=True)
+    pings_open = models.BooleanField("pings open", default=True)
+    is_sticky = models.BooleanField("sticky", default=False, help_text="Shown first on the home page.")
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    guid = models.CharField("GUID", max_length=255, blank=True)
+
+    # Attribution of the reposted article.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
+    credit_line = models.CharField(
+        max_length=200, blank=True, help_text='A credit printed with the article: "Staff and agencies".'
+    )
+    byline = models.CharField(
+        max_length=300, blank=True, help_text='"Scheherezade Faramarzi, Associated Press Writer".'
+    )
+    dateline = models.CharField(max_length=100, blank=True, help_text='Where it was filed: "BAGHDAD".')
+    original_published_on = models.DateField("originally published", null=True, blank=True)
+    original_url = models.URLField("original address", max_length=500, blank=True)
+    contributors = models.TextField(
+        blank=True, help_text='Contributor credits: "… contributed to this report."'
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(fields=["published_on", "slug"], name="unique_slug_per_day")
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
+            models.Index(
+                fields=["status", "is_sticky", "published_at", "id"], name="entry_status_sticky"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        entry._saved = {
+            name: getattr(entry, name)
+            for name in ("slug", "published_on", "status", "published_at")
+            if name in field_names
+        }
+        return entry
+
+    def save(self, *args, **kwargs):
+        now = timezone.now()
+        # As WordPress does: publishing with a future date schedules; a due schedule publishes.
+        if self.status == self.Status.PUBLISHED and self.published_at > now:
+            self.status = self.Status.SCHEDULED
+        elif self.status == self.Status.SCHEDULED and self.published_at <= now:
+            self.status = self.Status.PUBLISHED
+        self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "published_on"}
+        saved = getattr(self, "_saved", {})
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            moved = saved.get("slug", self.slug) != self.slug or saved.get(
+                "published_on", self.published_on
+            ) != self.published_on
+            if saved and moved:
+                OldPermalink.objects.update_or_create(
+                    published_on=saved["published_on"],
+                    slug=saved["slug"],
+                    defaults={"entry": self},
+                )
+            if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
+                months = {self.published_at, saved.get("published_at")} - {None}
+                MonthArchive.objects.refresh(months)
+                if self.status == self.Status.PUBLISHED or saved.get("status") == self.Status.PUBLISHED:
+                    self.categories.all().refresh_counts()
+                    Tag.refresh_counts(self.tags.values("pk"))
+        self._saved = {
+            "slug": self.slug,
+            "published_on": self.published_on,
+            "status": self.status,
+            "published_at": self.published_at,
+        }
+
+    def get_absolute_url(self):
+        return reverse("entry", kwargs=self._permalink_kwargs())
+
+    def get_comments_feed_url(self):
+        return reverse("feed-entry-comments", kwargs=self._permalink_kwargs())
+
+    def _permalink_kwargs(self):
+        day = self.published_on
+        return {"year": day.year, "month": day.month, "day": day.day, "slug": self.slug}
+
+    @property
+    def poster_name(self):
+        """Who filed the entry on the blog (the article's own writer is the byline)."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    def body_html(self):
+        return content.render_body(self.body)
+
+    def summary_html(self):
+        """The excerpt if there is one, else the body up to `<!--more-->`, else the whole body."""
+        if self.excerpt:
+            return content.render_body(self.excerpt)
+        return content.render_body(content.before_more(self.body))
+
+    @property
+    def has_more(self):
+        return not self.excerpt and content.MORE_MARKER in self.body
+
+    def neighbour(self, which):
+        """The previous or next entry annotated by `with_neighbours()`, as an unsaved Entry."""
+        data = getattr(self, f"{which}_json", None)
+        if not data:
+            return None
+        return Entry(
+            title=data["title"],
+            slug=data["slug"],
+            published_on=datetime.date.fromisoformat(data["day"]),
+        )
+
+    @property
+    def previous_entry(self):
+        return self.neighbour("previous")
+
+    @property
+    def next_entry(self):
+        return self.neighbour("next")
+
+    def ensure_category(self):
+        """An entry in no category is filed under Uncategorized, as WordPress does."""
+        if not self.categories.exists():
+            self.categories.add(Category.uncategorized())
+
+
+class OldPermalink(models.Model):
+    """A permalink an entry had before its slug or date changed; it redirects to the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="old_permalinks")
+    published_on = models.DateField()
+    slug = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["published_on", "slug"], name="unique_old_permalink")
+        ]
+
+    def __str__(self):
+        return f"{self.published_on:%Y/%m/%d}/{self.slug}/"
+
+
+class MonthArchiveQuerySet(models.QuerySet):
+    def refresh(self, datetimes):
+        """Recount published entries for the months holding these datetimes."""
+        tz = blog_timezone()
+        months = {timezone.localtime(moment, tz).date().replace(day=1) for moment in datetimes}
+        for month in months:
+            start, end = month_bounds(month)
+            count = Entry.objects.filter(
+                status=Entry.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
+            ).count()
+            if count:
+                self.update_or_create(month=month, defaults={"entry_count": count})
+            else:
+                self.filter(month=month).delete()
+
+    def rebuild(self):
+        """Recount every month from scratch (after bulk loads)."""
+        self.all().delete()
+        published = Entry.objects.filter(status=Entry.Status.PUBLISHED)
+        # Day counts are grouped in SQL; folding days into months happens in the blog's zone.
+        counts = {}
+        for day, n in published.order_by().values_list("published_on").annotate(n=Count("pk")):
+            month = day.replace(day=1)
+            counts[month] = counts.get(month, 0) + n
+        self.bulk_create(MonthArchive(month=m, entry_count=n) for m, n in counts.items())
+
+
+class MonthArchive(models.Model):
+    """Published entries per month, kept current so the sidebar never scans the archive."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month.")
+    entry_count = models.PositiveIntegerField()
+
+    objects = MonthArchiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"{self.month:%B %Y} ({self.entry_count})"
+
+    def get_absolute_url(self):
+        return reverse("archive-month", kwargs={"year": self.month.year, "month": self.month.month})
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def threaded(self, max_depth=5):
+        """Comments in reading order, each with `depth`: replies follow their parent.
+
+        Replies to a comment that is not in this queryset (unapproved, say) are shown at
+        the top level, and nesting stops at `max_depth` as WordPress's default does.
+        """
+        comments = list(self.order_by("submitted_at", "pk"))
+        by_parent = {}
+        present = {c.pk for c in comments}
+        for comment in comments:
+            parent = comment.parent_id if comment.parent_id in present else None
+            by_parent.setdefault(parent, []).append(comment)
+        ordered = []
+        stack = [(c, 1) for c in reversed(by_parent.get(None, []))]
+        while stack:
+            comment, depth = stack.pop()
+            comment.depth = min(depth, max_depth)
+            ordered.append(comment)
+            stack.extend((c, depth + 1) for c in reversed(by_parent.get(comment.pk, [])))
+        return ordered
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        TRACKBACK = "trackback", "Trackback"
+        PINGBACK = "pingback", "Pingback"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    author_name = models.CharField("name", max_length=200)
+    author_email = models.EmailField("email", blank=True, help_text="Never shown in public.")
+    author_url = models.URLField("website", max_length=500, blank=True)
+    body = models.TextField("comment", help_text="Plain text, as the commenter typed it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    wp_id = models.PositiveIntegerField("WordPress comment id", null=True, blank=True, unique=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["entry", "status", "submitted_at"], name="comment_entry_status"),
+            models.Index(fields=["status", "submitted_at"], name="comment_status_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_name} on {self.entry_id}"
+
+    def get_absolute_url(self):
+        return f"{self.entry.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"comment-{self.wp_id or self.pk}"
+
+    def body_html(self):
+        return content.render_comment(self.body)
+
+
+
+def rebuild_counts():
+    """Recount months, categories and tags from scratch, after a bulk load that skipped save()."""
+    from newsarchive.caching import archive_changed
+
+    with transaction.atomic():
+        MonthArchive.objects.rebuild()
+        Category.objects.all().refresh_counts()
+        Tag.refresh_counts()
+    archive_changed()

@@ -1,0 +1,63 @@
+"""WordPress's addresses, so that every old link into the archive keeps working."""
+
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from newsarchive import feeds, views
+
+
+class FourDigits:
+    """A zero-padded number of a fixed width, as WordPress's dates are: 2007/03/10."""
+
+    regex = "[0-9]{4}"
+    width = 4
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):0{self.width}d}"
+
+
+class TwoDigits(FourDigits):
+    regex = "[0-9]{2}"
+    width = 2
+
+
+register_converter(FourDigits, "yyyy")
+register_converter(TwoDigits, "mm")
+register_converter(TwoDigits, "dd")
+
+entry = "<yyyy:year>/<mm:month>/<dd:day>/<str:slug>/"
+
+
+def paginated(route, view, name):
+    """The route and WordPress's `…/page/N/` beside it."""
+    # The paged route first: `category/<path:path>/` would also swallow `…/page/2/`.
+    return [
+        path(f"{route}page/<int:page>/", view, name=name),
+        path(route, view, name=name),
+    ]
+
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("page/<int:page>/", views.home, name="home"),
+    path("feed/", feeds.LatestEntriesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestEntriesAtomFeed(), name="feed-atom"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="feed-comments"),
+    *paginated("<yyyy:year>/", views.EntryYearArchiveView.as_view(), "archive-year"),
+    *paginated("<yyyy:year>/<mm:month>/", views.EntryMonthArchiveView.as_view(), "archive-month"),
+    *paginated(
+        "<yyyy:year>/<mm:month>/<dd:day>/", views.EntryDayArchiveView.as_view(), "archive-day"
+    ),
+    path(entry, views.entry_detail, name="entry"),
+    path(f"{entry}feed/", feeds.EntryCommentsFeed(), name="feed-entry-comments"),
+    path(f"{entry}comment-page-<int:number>/", views.entry_comment_page, name="entry-comment-page"),
+    path("category/<path:path>/feed/", feeds.CategoryFeed(), name="feed-category"),
+    *paginated("category/<path:path>/", views.CategoryArchiveView.as_view(), "category"),
+    path("tag/<str:slug>/feed/", feeds.TagFeed(), name="feed-tag"),
+    *paginated("tag/<str:slug>/", views.TagArchiveView.as_view(), "tag"),
+    *paginated("author/<str:username>/", views.AuthorArchiveView.as_view(), "author"),
+    path("admin/", admin.site.urls),
+]

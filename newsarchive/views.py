@@ -1,0 +1,203 @@
+"""The reading side: the home page, entries, archives by date, category, tag and author."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.views import generic
+
+from newsarchive.models import Category, Comment, Entry, OldPermalink, Tag
+
+
+class EntryListMixin:
+    """A paginated list of public entries; an archive with no entries is a 404."""
+
+    template_name = "newsarchive/entry_list.html"
+    context_object_name = "entries"
+    paginate_by = settings.ENTRIES_PER_PAGE
+    allow_empty = True  # the paginator's count already tells emptiness; no extra query
+    empty_is_404 = True
+    ordering = ("-published_at", "-pk")
+    feed_url = None
+
+    def get_queryset(self):
+        return Entry.objects.public().for_listing().order_by(*self.ordering)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if self.empty_is_404 and not paginated[0].count:
+            raise Http404("No entries here.")
+        return paginated
+
+    def get_context_data(self, **kwargs):
+        # `…/page/3/` pages link to their siblings from the list's own address.
+        base = self.request.path
+        if "page" in self.kwargs:
+            base = base[: base.rindex("page/")]
+        return super().get_context_data(
+            heading=self.get_heading(), feed_url=self.feed_url, pagination_base=base, **kwargs
+        )
+
+    def get_heading(self):
+        return ""
+
+
+class HomeView(EntryListMixin, generic.ListView):
+    empty_is_404 = False
+    ordering = ("-is_sticky", "-published_at", "-pk")
+
+
+def home(request, page=None):
+    """The front page, which also answers WordPress's query-string links (`/?p=123`)."""
+    if page is None and request.GET:
+        legacy = legacy_redirect(request.GET)
+        if legacy:
+            return HttpResponsePermanentRedirect(legacy)
+    if page == 1:
+        return redirect("home", permanent=True)
+    return HomeView.as_view()(request, page=page)
+
+
+def legacy_redirect(query):
+    """Today's address for a WordPress query-string link, or None."""
+    try:
+        if "p" in query:
+            entry = get_object_or_404(Entry.objects.public(), wp_id=int(query["p"]))
+            return entry.get_absolute_url()
+        if "m" in query:
+            return month_param_url(query["m"])
+        if "cat" in query:
+            return get_object_or_404(Category, wp_term_id=int(query["cat"])).get_absolute_url()
+        if "tag" in query:
+            return get_object_or_404(Tag, slug=query["tag"]).get_absolute_url()
+        if "author_name" in query:
+            return reverse("author", kwargs={"username": query["author_name"]})
+        if "feed" in query:
+            return reverse("feed-atom" if query["feed"] == "atom" else "feed")
+    except ValueError:
+        raise Http404("Malformed link.") from None
+    return None
+
+
+def month_param_url(value):
+    """`?m=2007`, `?m=200703` or `?m=20070310`, as WordPress accepts them."""
+    if not value.isdigit() or len(value) not in (4, 6, 8):
+        raise Http404("Malformed date.")
+    year, month, day = int(value[:4]), int(value[4:6] or 0), int(value[6:8] or 0)
+    if day:
+        date_or_404(year, month, day)
+        return reverse("archive-day", kwargs={"year": year, "month": month, "day": day})
+    if month:
+        date_or_404(year, month, 1)
+        return reverse("archive-month", kwargs={"year": year, "month": month})
+    return reverse("archive-year", kwargs={"year": year})
+
+
+def date_or_404(year, month, day):
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such date.") from None
+
+
+class DateArchiveMixin(EntryListMixin):
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    make_object_list = True
+    # public() already keeps future entries out.
+    allow_future = True
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The sidebar lists the months; Django's per-archive DISTINCT query is not needed.
+        return None
+
+
+class EntryYearArchiveView(DateArchiveMixin, generic.YearArchiveView):
+    def get_heading(self):
+        return f"Archive for {self.get_year()}"
+
+
+class EntryMonthArchiveView(DateArchiveMixin, generic.MonthArchiveView):
+    def get_heading(self):
+        month = datetime.date(int(self.get_year()), int(self.get_month()), 1)
+        return f"Archive for {format_date(month, 'F, Y')}"
+
+
+class EntryDayArchiveView(DateArchiveMixin, generic.DayArchiveView):
+    def get_heading(self):
+        day = date_or_404(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        return f"Archive for {format_date(day, 'F jS, Y')}"
+
+
+class CategoryArchiveView(EntryListMixin, generic.ListView):
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, path=self.kwargs["path"])
+        self.feed_url = reverse("feed-category", kwargs={"path": self.category.path})
+        return super().get_queryset().in_category(self.category)
+
+    def get_heading(self):
+        return f"Archive for the ‘{self.category.name}’ Category"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(category=self.category, **kwargs)
+
+
+class TagArchiveView(EntryListMixin, generic.ListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.feed_url = reverse("feed-tag", kwargs={"slug": self.tag.slug})
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_heading(self):
+        return f"Entries Tagged ‘{self.tag.name}’"
+
+
+class AuthorArchiveView(EntryListMixin, generic.ListView):
+    def get_queryset(self):
+        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        return super().get_queryset().filter(author=self.author)
+
+    def get_heading(self):
+        return f"Entries by {self.author.get_full_name() or self.author.get_username()}"
+
+
+def entry_detail(request, year, month, day, slug):
+    published_on = date_or_404(year, month, day)
+    entry = (
+        Entry.objects.with_neighbours()
+        .select_related("author", "source")
+        .prefetch_related("categories", "tags")
+        .filter(published_on=published_on, slug=slug)
+        .first()
+    )
+    if entry is None:
+        old = get_object_or_404(OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug)
+        return redirect(old.entry, permanent=True)
+    if not entry.is_public and not request.user.is_staff:
+        raise Http404("No such entry.")
+    if "replytocom" in request.GET:
+        # WordPress's non-JavaScript reply links; land on the comment instead.
+        try:
+            comment = entry.comments.approved().get(pk=int(request.GET["replytocom"]))
+        except (ValueError, Comment.DoesNotExist):
+            return redirect(entry, permanent=True)
+        return HttpResponsePermanentRedirect(comment.get_absolute_url())
+    comments = entry.comments.approved().threaded()
+    return render(
+        request,
+        "newsarchive/entry_detail.html",
+        {"entry": entry, "comments": comments, "comment_count": len(comments)},
+    )
+
+
+def entry_comment_page(request, year, month, day, slug, number):
+    """WordPress's paginated comments (`…/comment-page-2/`) live on the entry page now."""
+    entry = get_object_or_404(
+        Entry.objects.public(), published_on=date_or_404(year, month, day), slug=slug
+    )
+    return HttpResponsePermanentRedirect(entry.get_absolute_url() + "#comments")
