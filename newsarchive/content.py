@@ -83,8 +83,44 @@ def sanitize(html):
     )
 
 
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_VERBATIM = re.compile(r"<(/?)(pre|code|kbd|samp|script|style|tt)\b", re.IGNORECASE)
+_TEXTURIZE = [
+    (re.compile(r"---"), "\u2014"),
+    (re.compile(r"(?<=\s)--(?=\s)|(?<=\d)--(?=\d)"), "\u2013"),
+    (re.compile(r"\.\.\."), "\u2026"),
+    # An apostrophe inside a word or after a digit: Don't, '90s, rock 'n' roll.
+    (re.compile(r"(?<=\w)'(?=\w)|'(?=\d\ds)"), "\u2019"),
+    # Opening quotes at the start or after a space or an opening bracket; the rest close.
+    (re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))'"), "\u2018"),
+    (re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))\""), "\u201c"),
+    (re.compile(r"'"), "\u2019"),
+    (re.compile(r"\""), "\u201d"),
+]
+
+
+def texturize_text(text):
+    """Curly quotes, dashes and ellipses in plain text, as WordPress's wptexturize() shows them."""
+    for pattern, replacement in _TEXTURIZE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def texturize(html):
+    """texturize_text() on the text of an HTML fragment, leaving tags and code alone."""
+    parts, verbatim = [], 0
+    for part in _TAG_OR_TEXT.split(html):
+        tag = _VERBATIM.match(part)
+        if tag:
+            verbatim = max(0, verbatim + (-1 if tag.group(1) else 1))
+        elif part and not part.startswith("<") and not verbatim:
+            part = texturize_text(part)
+        parts.append(part)
+    return "".join(parts)
+
+
 def render_body(text):
-    return mark_safe(sanitize(autop(text)))  # noqa: S308 - sanitised by the allow-list
+    return mark_safe(sanitize(texturize(autop(text))))  # noqa: S308 - sanitised by the allow-list
 
 
 def before_more(text):

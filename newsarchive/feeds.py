@@ -21,7 +21,7 @@ class LatestEntriesFeed(Feed):
         return Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
 
     def item_title(self, entry):
-        return entry.title
+        return entry.display_title
 
     def item_description(self, entry):
         return entry.body_html()
@@ -107,7 +107,7 @@ class LatestCommentsFeed(Feed):
         )
 
     def item_title(self, comment):
-        return f"Comment on {comment.entry.title} by {comment.author_name}"
+        return f"Comment on {comment.entry.display_title} by {comment.author_name}"
 
     def item_description(self, comment):
         return comment.body_html()
@@ -129,7 +129,7 @@ class EntryCommentsFeed(LatestCommentsFeed):
         )
 
     def title(self, entry):
-        return f"Comments on: {entry.title}"
+        return f"Comments on: {entry.display_title}"
 
     def link(self, entry):
         return entry.get_absolute_url()

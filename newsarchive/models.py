@@ -360,6 +360,10 @@ class Entry(models.Model):
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
+    @property
+    def display_title(self):
+        return content.texturize_text(self.title)
+
     def body_html(self):
         return content.render_body(self.body)
 
@@ -462,6 +466,10 @@ class MonthArchive(models.Model):
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
+
+    def with_anchor_id(self, number):
+        """The comment whose `#comment-N` anchor is N: its WordPress id, or our own id."""
+        return self.filter(Q(wp_id=number) | Q(pk=number, wp_id__isnull=True))
 
     def threaded(self, max_depth=5):
         """Comments in reading order, each with `depth`: replies follow their parent.

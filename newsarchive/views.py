@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views import generic
 
-from newsarchive.models import Category, Comment, Entry, OldPermalink, Tag
+from newsarchive.models import Category, Entry, OldPermalink, Tag
 
 
 class EntryListMixin:
@@ -36,7 +36,7 @@ class EntryListMixin:
     def get_context_data(self, **kwargs):
         # `…/page/3/` pages link to their siblings from the list's own address.
         base = self.request.path
-        if "page" in self.kwargs:
+        if self.kwargs.get("page"):
             base = base[: base.rindex("page/")]
         return super().get_context_data(
             heading=self.get_heading(), feed_url=self.feed_url, pagination_base=base, **kwargs
@@ -183,10 +183,13 @@ def entry_detail(request, year, month, day, slug):
     if "replytocom" in request.GET:
         # WordPress's non-JavaScript reply links; land on the comment instead.
         try:
-            comment = entry.comments.approved().get(pk=int(request.GET["replytocom"]))
-        except (ValueError, Comment.DoesNotExist):
-            return redirect(entry, permanent=True)
-        return HttpResponsePermanentRedirect(comment.get_absolute_url())
+            number = int(request.GET["replytocom"])
+        except ValueError:
+            number = None
+        comment = entry.comments.approved().with_anchor_id(number).first() if number else None
+        return HttpResponsePermanentRedirect(
+            comment.get_absolute_url() if comment else entry.get_absolute_url()
+        )
     comments = entry.comments.approved().threaded()
     return render(
         request,

@@ -1,0 +1,206 @@
+"""Every public address answers as WordPress's did: 200, a 301 to today's address, or 404."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from newsarchive.models import Entry
+from tests.factories import at, make_category, make_comment, make_entry, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    author = get_user_model().objects.create_user("ann", first_name="Ann", last_name="Editor")
+    world = make_category("World", wp_term_id=7)
+    middle_east = make_category("Middle East", parent=world)
+    iran = make_tag("Iran")
+    entry = make_entry(
+        title="U.S. and Iran hold rare direct talks",
+        slug="us-and-iran-hold-rare-direct-talks",
+        published_at=at(2007, 3, 10, 18, 12),
+        categories=[middle_east],
+        tags=[iran],
+        author=author,
+        wp_id=123,
+    )
+    comment = make_comment(entry, wp_id=77)
+    return {"entry": entry, "comment": comment}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/2007/",
+        "/2007/03/",
+        "/2007/03/10/",
+        "/2007/03/10/us-and-iran-hold-rare-direct-talks/",
+        "/category/world/",
+        "/category/world/middle-east/",
+        "/tag/iran/",
+        "/author/ann/",
+        "/feed/",
+        "/feed/atom/",
+        "/comments/feed/",
+        "/category/world/middle-east/feed/",
+        "/tag/iran/feed/",
+        "/2007/03/10/us-and-iran-hold-rare-direct-talks/feed/",
+    ],
+)
+def test_page_answers(client, archive, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        ("/?p=123", "/2007/03/10/us-and-iran-hold-rare-direct-talks/"),
+        ("/?m=2007", "/2007/"),
+        ("/?m=200703", "/2007/03/"),
+        ("/?m=20070310", "/2007/03/10/"),
+        ("/?cat=7", "/category/world/"),
+        ("/?tag=iran", "/tag/iran/"),
+        ("/?feed=rss2", "/feed/"),
+        ("/?feed=atom", "/feed/atom/"),
+        ("/page/1/", "/"),
+        (
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks",
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/",
+        ),
+        (
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/comment-page-2/",
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/#comments",
+        ),
+        (
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/?replytocom=77",
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/#comment-77",
+        ),
+    ],
+)
+def test_legacy_link_redirects_permanently(client, archive, url, location):
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (301, location)
+
+
+def test_an_old_slug_redirects_to_the_renamed_entry(client, archive):
+    entry = archive["entry"]
+    entry.slug = "us-iran-talks"
+    entry.save()
+    response = client.get("/2007/03/10/us-and-iran-hold-rare-direct-talks/")
+    assert (response.status_code, response["Location"]) == (301, "/2007/03/10/us-iran-talks/")
+
+
+def test_an_old_date_redirects_to_the_redated_entry(client, archive):
+    entry = archive["entry"]
+    entry.published_at = at(2007, 3, 11, 9)
+    entry.save()
+    response = client.get("/2007/03/10/us-and-iran-hold-rare-direct-talks/")
+    assert response["Location"] == "/2007/03/11/us-and-iran-hold-rare-direct-talks/"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/2007/03/10/no-such-entry/",
+        "/2007/02/30/us-and-iran-hold-rare-direct-talks/",
+        "/2007/03/11/us-and-iran-hold-rare-direct-talks/",
+        "/2007/04/",
+        "/2008/",
+        "/2007/02/30/",
+        "/2007/13/",
+        "/category/nowhere/",
+        "/category/middle-east/",
+        "/tag/nothing/",
+        "/author/nobody/",
+        "/page/2/",
+        "/2007/03/page/2/",
+        "/?p=999",
+        "/?p=abc",
+        "/?m=2007xx",
+        "/?cat=999",
+        "/tag/nothing/feed/",
+        "/2007/03/10/no-such-entry/feed/",
+    ],
+)
+def test_missing_things_are_404(client, archive, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("status", ["draft", "pending", "private", "trash", "future"])
+def test_non_public_entries_are_404_to_readers(client, archive, status):
+    entry = archive["entry"]
+    Entry.objects.filter(pk=entry.pk).update(status=status)
+    assert client.get(entry.get_absolute_url()).status_code == 404
+    assert client.get("/?p=123").status_code == 404
+    assert "rare direct talks" not in client.get("/2007/03/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [("draft", "it is draft"), ("private", "it is private")]
+)
+def test_staff_see_non_public_entries_with_a_banner_saying_why(client, admin_user, archive, status, reason):
+    entry = archive["entry"]
+    Entry.objects.filter(pk=entry.pk).update(status=status)
+    client.force_login(admin_user)
+    response = client.get(entry.get_absolute_url())
+    assert response.status_code == 200
+    assert f"Only staff can see this entry: {reason}" in response.content.decode()
+
+
+def test_public_entries_carry_no_staff_banner(client, archive):
+    html = client.get(archive["entry"].get_absolute_url()).content.decode()
+    assert "Only staff can see this entry" not in html
+
+
+def test_category_archive_includes_entries_of_child_categories(client, archive):
+    html = client.get("/category/world/").content.decode()
+    assert "Archive for the ‘World’ Category" in html
+    assert "rare direct talks" in html
+
+
+def test_archive_headings(client, archive):
+    assert "Archive for March, 2007" in client.get("/2007/03/").content.decode()
+    assert "Archive for March 10th, 2007" in client.get("/2007/03/10/").content.decode()
+    assert "Archive for 2007" in client.get("/2007/").content.decode()
+    assert "Entries Tagged ‘Iran’" in client.get("/tag/iran/").content.decode()
+    assert "Entries by Ann Editor" in client.get("/author/ann/").content.decode()
+
+
+def test_archives_paginate_wordpress_style(client, settings):
+    for day in range(1, 13):
+        make_entry(title=f"March {day}", published_at=at(2007, 3, day))
+    first = client.get("/2007/03/").content.decode()
+    second = client.get("/2007/03/page/2/").content.decode()
+    assert "March 12" in first and "March 2<" not in first.replace("March 2007", "")
+    assert 'href="/2007/03/page/2/">« Older Entries' in first
+    assert "March 1<" in second and 'href="/2007/03/">Newer Entries »' in second
+
+
+def test_home_shows_sticky_entries_first(client):
+    make_entry(title="Old but sticky", is_sticky=True, published_at=at(2006, 1, 1))
+    make_entry(title="Newest", published_at=at(2007, 3, 10))
+    html = client.get("/").content.decode()
+    assert html.index("Old but sticky") < html.index("Newest")
+
+
+def test_home_with_no_entries_says_so(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No entries have been published yet." in response.content.decode()
+
+
+def test_more_marker_gives_an_excerpt_and_a_read_more_link_on_lists(client):
+    entry = make_entry(body="The lead.\n\n<!--more-->\n\nThe rest of the story.")
+    home = client.get("/").content.decode()
+    assert "The lead." in home and "The rest of the story." not in home
+    assert "Read the rest of this entry »" in home
+    assert "The rest of the story." in client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_not_found_page_uses_the_layout_with_the_sidebar(client, archive):
+    response = client.get("/no/such/page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Not found" in html and "Most Recent Posts" in html and "March 2007" in html
+    assert "Traceback" not in html and "urlpatterns" not in html
