@@ -63,7 +63,9 @@ class CategoryQuerySet(models.QuerySet):
         )
         self.update(
             entry_count=Coalesce(
-                Subquery(published.order_by().values("category").annotate(n=Count("pk")).values("n")),
+                Subquery(
+                    published.order_by().values("category").annotate(n=Count("pk")).values("n")
+                ),
                 0,
             )
         )
@@ -82,7 +84,9 @@ class Category(models.Model):
         max_length=1000, unique=True, editable=False, help_text="Slugs from the top, joined by /."
     )
     entry_count = models.PositiveIntegerField(default=0, editable=False)
-    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True, unique=True)
+    wp_term_id = models.PositiveIntegerField(
+        "WordPress term id", null=True, blank=True, unique=True
+    )
 
     objects = SlugManager.from_queryset(CategoryQuerySet)()
 
@@ -92,9 +96,6 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
-
-    def natural_key(self):
-        return (self.slug,)
 
     def save(self, *args, **kwargs):
         old_path = self.path
@@ -107,6 +108,9 @@ class Category(models.Model):
 
     def get_absolute_url(self):
         return reverse("category", kwargs={"path": self.path})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def depth(self):
@@ -204,7 +208,9 @@ class EntryQuerySet(models.QuerySet):
         )
         summary = JSONObject(title="title", slug="slug", day="published_on")
         return self.annotate(
-            previous_json=Subquery(before.values_list(summary)[:1], output_field=models.JSONField()),
+            previous_json=Subquery(
+                before.values_list(summary)[:1], output_field=models.JSONField()
+            ),
             next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
         )
 
@@ -254,7 +260,9 @@ class Entry(models.Model):
     tags = TaggableManager(through=TaggedEntry, blank=True)
     comments_open = models.BooleanField("comments open", default=True)
     pings_open = models.BooleanField("pings open", default=True)
-    is_sticky = models.BooleanField("sticky", default=False, help_text="Shown first on the home page.")
+    is_sticky = models.BooleanField(
+        "sticky", default=False, help_text="Shown first on the home page."
+    )
     wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
     guid = models.CharField("GUID", max_length=255, blank=True)
 
@@ -263,12 +271,16 @@ class Entry(models.Model):
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
     credit_line = models.CharField(
-        max_length=200, blank=True, help_text='A credit printed with the article: "Staff and agencies".'
+        max_length=200,
+        blank=True,
+        help_text='A credit printed with the article: "Staff and agencies".',
     )
     byline = models.CharField(
         max_length=300, blank=True, help_text='"Scheherezade Faramarzi, Associated Press Writer".'
     )
-    dateline = models.CharField(max_length=100, blank=True, help_text='Where it was filed: "BAGHDAD".')
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text='Where it was filed: "BAGHDAD".'
+    )
     original_published_on = models.DateField("originally published", null=True, blank=True)
     original_url = models.URLField("original address", max_length=500, blank=True)
     contributors = models.TextField(
@@ -294,16 +306,6 @@ class Entry(models.Model):
     def __str__(self):
         return self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        entry = super().from_db(db, field_names, values)
-        entry._saved = {
-            name: getattr(entry, name)
-            for name in ("slug", "published_on", "status", "published_at")
-            if name in field_names
-        }
-        return entry
-
     def save(self, *args, **kwargs):
         now = timezone.now()
         # As WordPress does: publishing with a future date schedules; a due schedule publishes.
@@ -317,9 +319,10 @@ class Entry(models.Model):
         saved = getattr(self, "_saved", {})
         with transaction.atomic():
             super().save(*args, **kwargs)
-            moved = saved.get("slug", self.slug) != self.slug or saved.get(
-                "published_on", self.published_on
-            ) != self.published_on
+            moved = (
+                saved.get("slug", self.slug) != self.slug
+                or saved.get("published_on", self.published_on) != self.published_on
+            )
             if saved and moved:
                 OldPermalink.objects.update_or_create(
                     published_on=saved["published_on"],
@@ -329,7 +332,10 @@ class Entry(models.Model):
             if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
                 months = {self.published_at, saved.get("published_at")} - {None}
                 MonthArchive.objects.refresh(months)
-                if self.status == self.Status.PUBLISHED or saved.get("status") == self.Status.PUBLISHED:
+                if (
+                    self.status == self.Status.PUBLISHED
+                    or saved.get("status") == self.Status.PUBLISHED
+                ):
                     self.categories.all().refresh_counts()
                     Tag.refresh_counts(self.tags.values("pk"))
         self._saved = {
@@ -341,6 +347,16 @@ class Entry(models.Model):
 
     def get_absolute_url(self):
         return reverse("entry", kwargs=self._permalink_kwargs())
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        entry._saved = {
+            name: getattr(entry, name)
+            for name in ("slug", "published_on", "status", "published_at")
+            if name in field_names
+        }
+        return entry
 
     def get_comments_feed_url(self):
         return reverse("feed-entry-comments", kwargs=self._permalink_kwargs())
@@ -548,7 +564,6 @@ class Comment(models.Model):
 
     def body_html(self):
         return content.render_comment(self.body)
-
 
 
 def rebuild_counts():

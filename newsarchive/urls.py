@@ -1,7 +1,7 @@
 """WordPress's addresses, so that every old link into the archive keeps working."""
 
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.urls import path, register_converter
 
 from newsarchive import feeds, views
 

@@ -18,7 +18,6 @@ class EntryListMixin:
 
     template_name = "newsarchive/entry_list.html"
     context_object_name = "entries"
-    paginate_by = settings.ENTRIES_PER_PAGE
     allow_empty = True  # the paginator's count already tells emptiness; no extra query
     empty_is_404 = True
     ordering = ("-published_at", "-pk")
@@ -26,6 +25,9 @@ class EntryListMixin:
 
     def get_queryset(self):
         return Entry.objects.public().for_listing().order_by(*self.ordering)
+
+    def get_paginate_by(self, queryset):
+        return settings.ENTRIES_PER_PAGE
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
@@ -176,7 +178,9 @@ def entry_detail(request, year, month, day, slug):
         .first()
     )
     if entry is None:
-        old = get_object_or_404(OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug)
+        old = get_object_or_404(
+            OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
+        )
         return redirect(old.entry, permanent=True)
     if not entry.is_public and not request.user.is_staff:
         raise Http404("No such entry.")

@@ -95,13 +95,19 @@ def test_rebuild_counts_matches_incremental_counts():
     for day in range(1, 6):
         make_entry(published_at=at(2007, 3, day), categories=[world], tags=[iran])
     make_entry(published_at=at(2007, 4, 1), status=Entry.Status.DRAFT)
-    before = (months(), list(Category.objects.values_list("slug", "entry_count")),
-              list(Tag.objects.values_list("slug", "entry_count")))
+    before = (
+        months(),
+        list(Category.objects.values_list("slug", "entry_count")),
+        list(Tag.objects.values_list("slug", "entry_count")),
+    )
     MonthArchive.objects.all().delete()
     Category.objects.update(entry_count=0)
     rebuild_counts()
-    after = (months(), list(Category.objects.values_list("slug", "entry_count")),
-             list(Tag.objects.values_list("slug", "entry_count")))
+    after = (
+        months(),
+        list(Category.objects.values_list("slug", "entry_count")),
+        list(Tag.objects.values_list("slug", "entry_count")),
+    )
     assert before == after
     assert months() == {MARCH: 5}
 

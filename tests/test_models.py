@@ -54,7 +54,11 @@ def test_renaming_an_entry_keeps_its_old_permalink():
     entry.slug = "new-name"
     entry.save()
     old = OldPermalink.objects.get()
-    assert (old.published_on, old.slug, old.entry) == (datetime.date(2007, 3, 10), "old-name", entry)
+    assert (old.published_on, old.slug, old.entry) == (
+        datetime.date(2007, 3, 10),
+        "old-name",
+        entry,
+    )
 
 
 def test_redating_an_entry_keeps_its_old_permalink():

@@ -139,7 +139,9 @@ def test_non_public_entries_are_404_to_readers(client, archive, status):
 @pytest.mark.parametrize(
     ("status", "reason"), [("draft", "it is draft"), ("private", "it is private")]
 )
-def test_staff_see_non_public_entries_with_a_banner_saying_why(client, admin_user, archive, status, reason):
+def test_staff_see_non_public_entries_with_a_banner_saying_why(
+    client, admin_user, archive, status, reason
+):
     entry = archive["entry"]
     Entry.objects.filter(pk=entry.pk).update(status=status)
     client.force_login(admin_user)

@@ -1,4 +1,4 @@
-"""The sidebar: one inclusion tag per block, each one small query, cached until the archive changes."""
+"""The sidebar: one inclusion tag per block, one small query each, cached till the archive changes."""
 
 import math
 

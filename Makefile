@@ -1,0 +1,54 @@
+# newsarchive: `make run` serves the demo archive, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run test test-postgres lint format browser-deps serve-production clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --editable '.[dev]'
+	touch $@
+
+# Development server on the demo archive (SQLite under var/ unless DATABASE_URL says otherwise).
+run: install
+	mkdir -p var/static
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py load_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install lint browser-deps
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# The same suite on PostgreSQL, in a throwaway database (pytest-django creates test_<name>).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/newsarchive
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# The browser tests drive Debian's Chromium through Playwright (which never downloads a browser).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Production-like serving, for looking at the site as readers get it (DEBUG off, hashed static).
+serve-production: install
+	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	SECRET_KEY=local-production-preview ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
+	  $(BIN)/gunicorn newsarchive.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+
+clean:
+	rm -rf $(VENV) var/static

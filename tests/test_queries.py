@@ -1,0 +1,103 @@
+"""Every public page costs a fixed number of queries, whatever the size of the archive.
+
+Each page is measured with a cold cache (the sidebar computed) and a warm one (the sidebar
+from the cache), on an archive of 1 entry and of 50 spread over months, categories, tags and
+comments. The two sizes must cost the same.
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import at, make_category, make_comment, make_entry, make_tag
+
+pytestmark = pytest.mark.django_db
+
+# page: (queries with a cold cache, with a warm cache)
+BUDGET = {
+    "/": (8, 4),
+    "/page/2/": (8, 4),
+    "/2007/": (8, 4),
+    "/2007/03/": (8, 4),
+    "/2007/03/10/": (8, 4),
+    "/2007/03/10/target/": (8, 4),
+    "/category/world/": (9, 5),
+    "/category/world/middle-east/": (9, 5),
+    "/tag/iran/": (9, 5),
+    "/author/ann/": (9, 5),
+    "/feed/": (3, 3),
+    "/feed/atom/": (3, 3),
+    "/category/world/feed/": (4, 4),
+    "/tag/iran/feed/": (4, 4),
+    "/comments/feed/": (1, 1),
+    "/2007/03/10/target/feed/": (2, 2),
+    "/no/such/page/": (4, 0),
+}
+
+
+def build_archive(size, author):
+    world = make_category("World")
+    middle_east = make_category("Middle East", parent=world)
+    categories = [world, middle_east] + [make_category(f"Topic {n}") for n in range(size // 10)]
+    tags = [make_tag("Iran")] + [make_tag(f"Tag {n}") for n in range(size)]
+    target = make_entry(
+        slug="target",
+        published_at=at(2007, 3, 10, 18, 12),
+        author=author,
+        categories=categories[:3],
+        tags=tags[:3],
+    )
+    for n in range(size - 1):
+        entry = make_entry(
+            published_at=at(2007, 3, 10) - datetime.timedelta(days=n * 13),
+            author=author,
+            categories=categories[: 1 + n % 3],
+            tags=tags[n % size : n % size + 3],
+        )
+        for _ in range(n % 4):
+            make_comment(entry)
+    parent = None
+    for _ in range(size):
+        parent = make_comment(target, parent=parent)
+    # A sticky entry and some unpublished ones must not change the cost either.
+    make_entry(is_sticky=True, published_at=at(2007, 3, 9), author=author)
+    make_entry(status="draft", published_at=at(2007, 3, 10, 3), author=author)
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == (404 if "no/such" in url else 200), url
+    return len(queries)
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_every_page_costs_the_same_at_one_and_fifty_entries(
+    client, django_user_model, settings, size
+):
+    settings.ENTRIES_PER_PAGE = 1
+    build_archive(size, django_user_model.objects.create_user("ann"))
+    measured = {}
+    for url in BUDGET:
+        cache.clear()
+        cold = queries_for(client, url)
+        warm = queries_for(client, url)
+        measured[url] = (cold, warm)
+    assert measured == BUDGET
+
+
+def test_entry_page_costs_no_more_with_500_threaded_comments(client, django_assert_max_num_queries):
+    entry = make_entry(slug="busy", published_at=at(2007, 3, 10, 18, 12))
+    quiet = make_entry(slug="quiet", published_at=at(2007, 3, 11))
+    parents = [None]
+    for n in range(500):
+        parents.append(make_comment(entry, parent=parents[n // 3]))
+    client.get(quiet.get_absolute_url())  # warm the sidebar
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(quiet.get_absolute_url())
+    with django_assert_max_num_queries(len(baseline)):
+        response = client.get(entry.get_absolute_url())
+    assert "500 Comments" in response.content.decode()

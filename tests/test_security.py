@@ -1,0 +1,133 @@
+"""Production settings: HTTPS behind a proxy, security headers, and no debug pages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsarchive.settings import cache_from_url, database_from_url
+from tests.factories import make_entry
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DEBUG": "",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deploy-check-0123456789",
+    "ALLOWED_HOSTS": "news.example.org",
+}
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_database_url_understands_sqlite_and_postgres():
+    relative = database_from_url("sqlite:///var/test.sqlite3")
+    assert relative["NAME"] == ROOT / "var/test.sqlite3"
+    assert database_from_url("sqlite:////srv/blog.db")["NAME"] == Path("/srv/blog.db")
+    pg = database_from_url("postgres://blog:s%40cret@db.example:6543/news?sslmode=require")
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
+        "django.db.backends.postgresql",
+        "news",
+        "blog",
+        "s@cret",
+        "db.example",
+        "6543",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://x/y")
+
+
+def test_cache_url_understands_locmem_dummy_and_redis():
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
+    assert cache_from_url("redis://127.0.0.1:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+
+
+@pytest.fixture
+def production(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_to_https(client, production):
+    response = client.get("/2007/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/2007/"
+
+
+@pytest.mark.django_db
+def test_the_proxys_forwarded_proto_is_trusted(client, production):
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/feed/", "/no/such/page/"])
+def test_every_response_carries_the_security_headers(client, url):
+    make_entry()
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_scripts_or_styles(client):
+    entry = make_entry(body='<p style="color:red">x</p><script>alert(1)</script>')
+    for url in ["/", entry.get_absolute_url(), "/no/such/page/"]:
+        html = client.get(url).content.decode()
+        assert "<script" not in html
+        assert "style=" not in html
+
+
+@pytest.mark.django_db
+def test_server_errors_show_no_debug_information(client, production, monkeypatch):
+    from newsarchive import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views.HomeView, "get_queryset", broken)
+    client.raise_request_exception = False
+    response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong" in html
+    assert "secret internals" not in html and "Traceback" not in html
