@@ -1,4 +1,4 @@
-"""The sidebar: one inclusion tag per block, one small query each, cached till the archive changes."""
+"""The sidebar: one inclusion tag per block, one small query each, cached per archive version."""
 
 import math
 

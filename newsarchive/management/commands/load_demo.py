@@ -7,7 +7,9 @@ DEMO_ENTRIES = 300
 
 
 class Command(BaseCommand):
-    help = "Load the demo archive: the seed entry and its neighbours, and synthetic entries around them."
+    help = (
+        "Load the demo archive: the seed entry, its neighbours and synthetic entries around them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--entries", type=int, default=DEMO_ENTRIES)
