@@ -18,7 +18,9 @@ class LatestEntriesFeed(Feed):
     link = "/"
 
     def items(self):
-        return Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
+        return Entry.attach_filing(
+            Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
+        )
 
     def item_title(self, entry):
         return entry.display_title
@@ -36,7 +38,7 @@ class LatestEntriesFeed(Feed):
         return entry.byline or entry.poster_name
 
     def item_categories(self, entry):
-        return [c.name for c in entry.categories.all()] + [t.name for t in entry.tags.all()]
+        return [item.name for item in (*entry.filed_categories, *entry.filed_tags)]
 
     def item_guid(self, entry):
         return entry.guid or None
@@ -69,7 +71,7 @@ class CategoryFeed(LatestEntriesFeed):
 
     def items(self, category):
         entries = Entry.objects.public().for_listing().in_category(category)
-        return entries.newest_first()[:FEED_LENGTH]
+        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
 
 
 class TagFeed(LatestEntriesFeed):
@@ -83,7 +85,8 @@ class TagFeed(LatestEntriesFeed):
         return tag.get_absolute_url()
 
     def items(self, tag):
-        return Entry.objects.public().for_listing().filter(tags=tag).newest_first()[:FEED_LENGTH]
+        entries = Entry.objects.public().for_listing().filter(tags=tag)
+        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
 
 
 class LatestCommentsFeed(Feed):

@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -164,18 +164,21 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(status=Entry.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """What a list of entries shows: categories, tags and approved-comment counts."""
+        """What a list of entries shows: author, source and approved-comment counts.
+
+        Categories and tags come after slicing, from Entry.attach_filing(), in one query.
+        """
         approved = (
-            Comment.objects.filter(entry=OuterRef("pk"), status=Comment.Status.APPROVED)
+            Comment.objects.filter(
+                entry=OuterRef("pk"), status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
+            )
             .order_by()
             .values("entry")
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return (
-            self.select_related("author", "source")
-            .prefetch_related("categories", "tags")
-            .annotate(comment_count=Coalesce(Subquery(approved), 0))
+        return self.select_related("author", "source").annotate(
+            comment_count=Coalesce(Subquery(approved), 0)
         )
 
     def in_category(self, category):
@@ -358,6 +361,12 @@ class Entry(models.Model):
         }
         return entry
 
+    def get_comment_post_url(self):
+        return reverse("comment-post", kwargs=self._permalink_kwargs())
+
+    def get_trackback_url(self):
+        return reverse("trackback", kwargs=self._permalink_kwargs())
+
     def get_comments_feed_url(self):
         return reverse("feed-entry-comments", kwargs=self._permalink_kwargs())
 
@@ -411,6 +420,47 @@ class Entry(models.Model):
     @property
     def next_entry(self):
         return self.neighbour("next")
+
+    @staticmethod
+    def attach_filing(entries):
+        """Load these entries' categories and tags in one query rather than one each."""
+        entries = list(entries)
+        by_id = {entry.pk: entry for entry in entries}
+        for entry in entries:
+            entry._filing = ([], [])
+        if not by_id:
+            return entries
+        kind = models.CharField()
+        categories = Entry.categories.through.objects.filter(entry__in=by_id).values_list(
+            "entry",
+            Value("category", kind),
+            "category",
+            "category__name",
+            "category__slug",
+            "category__path",
+        )
+        tags = TaggedEntry.objects.filter(content_object__in=by_id).values_list(
+            "content_object", Value("tag", kind), "tag", "tag__name", "tag__slug", "tag__slug"
+        )
+        for entry_id, what, pk, name, slug, path in categories.union(tags, all=True):
+            if what == "category":
+                by_id[entry_id]._filing[0].append(Category(pk=pk, name=name, slug=slug, path=path))
+            else:
+                by_id[entry_id]._filing[1].append(Tag(pk=pk, name=name, slug=slug))
+        for entry in entries:
+            for filed in entry._filing:
+                filed.sort(key=lambda item: item.name.lower())
+        return entries
+
+    @property
+    def filed_categories(self):
+        filing = getattr(self, "_filing", None)
+        return filing[0] if filing is not None else list(self.categories.order_by("name"))
+
+    @property
+    def filed_tags(self):
+        filing = getattr(self, "_filing", None)
+        return filing[1] if filing is not None else list(self.tags.order_by("name"))
 
     def ensure_category(self):
         """An entry in no category is filed under Uncategorized, as WordPress does."""
@@ -483,6 +533,11 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
+    def visible_to(self, own_pending_ids):
+        """Approved comments, and the visitor's own comments still awaiting moderation."""
+        own = Q(pk__in=own_pending_ids, status=Comment.Status.PENDING) if own_pending_ids else Q()
+        return self.filter(Q(status=Comment.Status.APPROVED) | own) if own else self.approved()
+
     def with_anchor_id(self, number):
         """The comment whose `#comment-N` anchor is N: its WordPress id, or our own id."""
         return self.filter(Q(wp_id=number) | Q(pk=number, wp_id__isnull=True))
@@ -542,6 +597,11 @@ class Comment(models.Model):
         related_name="comments",
     )
     wp_id = models.PositiveIntegerField("WordPress comment id", null=True, blank=True, unique=True)
+    notify = models.BooleanField(
+        "notify of follow-ups",
+        default=False,
+        help_text="Email the commenter when further comments on the entry are approved.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -564,6 +624,87 @@ class Comment(models.Model):
 
     def body_html(self):
         return content.render_comment(self.body)
+
+    @property
+    def is_ping(self):
+        return self.kind != self.Kind.COMMENT
+
+
+class DiscussionSettings(models.Model):
+    """WordPress's Settings → Discussion: one row, edited in the admin."""
+
+    class Order(models.TextChoices):
+        OLDEST_FIRST = "oldest", "Oldest first"
+        NEWEST_FIRST = "newest", "Newest first"
+
+    require_approval = models.BooleanField(
+        "a moderator must approve each comment",
+        default=True,
+        help_text="Comments wait in the moderation queue until a moderator approves them.",
+    )
+    approve_known_authors = models.BooleanField(
+        "approve authors with a previously approved comment",
+        default=True,
+        help_text="A commenter with an approved comment under the same name and email is trusted.",
+    )
+    require_name_email = models.BooleanField("commenters must give a name and email", default=True)
+    max_links = models.PositiveSmallIntegerField(
+        "hold a comment with more links than",
+        default=2,
+        help_text="A comment with more links than this waits for a moderator.",
+    )
+    moderation_keys = models.TextField(
+        "moderation list",
+        blank=True,
+        help_text="One word, name, email, URL or IP address per line. A comment containing any "
+        "of them waits in the moderation queue.",
+    )
+    disallowed_keys = models.TextField(
+        "disallowed list",
+        blank=True,
+        help_text="One per line, as above. A comment containing any of them is marked as spam.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments on entries older than (days)",
+        null=True,
+        blank=True,
+        help_text="Leave empty to keep comments open on old entries.",
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "nest replies up to this many levels", default=5
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        "top-level comments per page",
+        default=0,
+        help_text="0 shows every comment on the entry's page.",
+    )
+    order = models.CharField(
+        "comment order", max_length=10, choices=Order.choices, default=Order.OLDEST_FIRST
+    )
+    comments_per_minute = models.PositiveSmallIntegerField(
+        "comments per minute from one IP address",
+        default=5,
+        help_text="More than this within a minute is refused with “Too many comments”.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    @classmethod
+    def load(cls):
+        from newsarchive.caching import cached
+
+        return cached("discussion-settings", lambda: cls.objects.get_or_create(pk=1)[0])
+
+    def comments_closed_for(self, entry):
+        if not entry.comments_open:
+            return True
+        if self.close_after_days is None:
+            return False
+        return entry.published_at < timezone.now() - datetime.timedelta(days=self.close_after_days)
 
 
 def rebuild_counts():

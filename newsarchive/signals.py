@@ -10,7 +10,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from newsarchive.caching import archive_changed
-from newsarchive.models import Category, Comment, Entry, MonthArchive, Tag, TaggedEntry
+from newsarchive.models import (
+    Category,
+    Comment,
+    DiscussionSettings,
+    Entry,
+    MonthArchive,
+    Tag,
+    TaggedEntry,
+)
 
 
 @receiver(post_save, sender=Entry)
@@ -20,6 +28,7 @@ from newsarchive.models import Category, Comment, Entry, MonthArchive, Tag, Tagg
 @receiver(post_delete, sender=Category)
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=DiscussionSettings)
 def invalidate(**kwargs):
     archive_changed()
 

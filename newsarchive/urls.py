@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path, register_converter
 
 from newsarchive import feeds, views
+from newsarchive.comments import views as comment_views
 
 
 class FourDigits:
@@ -46,6 +47,9 @@ urlpatterns = [
     path("feed/", feeds.LatestEntriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestEntriesAtomFeed(), name="feed-atom"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed-comments"),
+    path(
+        "comments/unsubscribe/<str:token>/", comment_views.unsubscribe, name="comment-unsubscribe"
+    ),
     *paginated("<yyyy:year>/", views.EntryYearArchiveView.as_view(), "archive-year"),
     *paginated("<yyyy:year>/<mm:month>/", views.EntryMonthArchiveView.as_view(), "archive-month"),
     *paginated(
@@ -53,6 +57,8 @@ urlpatterns = [
     ),
     path(entry, views.entry_detail, name="entry"),
     path(f"{entry}feed/", feeds.EntryCommentsFeed(), name="feed-entry-comments"),
+    path(f"{entry}comment/", comment_views.post_comment, name="comment-post"),
+    path(f"{entry}trackback/", comment_views.trackback, name="trackback"),
     path(f"{entry}comment-page-<int:number>/", views.entry_comment_page, name="entry-comment-page"),
     path("category/<path:path>/feed/", feeds.CategoryFeed(), name="feed-category"),
     *paginated("category/<path:path>/", views.CategoryArchiveView.as_view(), "category"),

@@ -4,13 +4,16 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.views import generic
 
-from newsarchive.models import Category, Entry, OldPermalink, Tag
+from newsarchive.comments.forms import CommentForm
+from newsarchive.models import Category, Comment, DiscussionSettings, Entry, OldPermalink, Tag
 
 
 class EntryListMixin:
@@ -30,10 +33,11 @@ class EntryListMixin:
         return settings.ENTRIES_PER_PAGE
 
     def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        if self.empty_is_404 and not paginated[0].count:
+        paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.empty_is_404 and not paginator.count:
             raise Http404("No entries here.")
-        return paginated
+        page.object_list = Entry.attach_filing(entries)
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         # `…/page/3/` pages link to their siblings from the list's own address.
@@ -173,7 +177,6 @@ def entry_detail(request, year, month, day, slug):
     entry = (
         Entry.objects.with_neighbours()
         .select_related("author", "source")
-        .prefetch_related("categories", "tags")
         .filter(published_on=published_on, slug=slug)
         .first()
     )
@@ -184,27 +187,86 @@ def entry_detail(request, year, month, day, slug):
         return redirect(old.entry, permanent=True)
     if not entry.is_public and not request.user.is_staff:
         raise Http404("No such entry.")
+    Entry.attach_filing([entry])
     if "replytocom" in request.GET:
-        # WordPress's non-JavaScript reply links; land on the comment instead.
-        try:
-            number = int(request.GET["replytocom"])
-        except ValueError:
-            number = None
-        comment = entry.comments.approved().with_anchor_id(number).first() if number else None
-        return HttpResponsePermanentRedirect(
-            comment.get_absolute_url() if comment else entry.get_absolute_url()
+        return HttpResponsePermanentRedirect(legacy_reply_target(entry, request.GET["replytocom"]))
+    return entry_page(request, entry)
+
+
+def legacy_reply_target(entry, number):
+    """WordPress's non-JavaScript reply links (`?replytocom=77`) land on the comment."""
+    comment = None
+    if number.isdigit():
+        comment = entry.comments.approved().with_anchor_id(int(number)).first()
+    return comment.get_absolute_url() if comment else entry.get_absolute_url()
+
+
+def entry_page(request, entry, form=None, status=200):
+    """The entry with its comments and reply form; also re-rendered when a comment is refused."""
+    discussion = DiscussionSettings.load()
+    visible = entry.comments.visible_to(own_pending_comments(request))
+    threads = visible.threaded(discussion.thread_depth)
+    pings = [c for c in threads if c.is_ping]
+    comments = [c for c in threads if not c.is_ping]
+    comment_page, shown = paginate_threads(comments, discussion, request.GET.get("cpage"))
+    closed = discussion.comments_closed_for(entry)
+    if form is None and not closed:
+        form = CommentForm(
+            entry=entry,
+            user=request.user,
+            discussion=discussion,
+            initial={**remembered_commenter(request), "parent": request.GET.get("replyto")},
         )
-    comments = entry.comments.approved().threaded()
-    return render(
-        request,
-        "newsarchive/entry_detail.html",
-        {"entry": entry, "comments": comments, "comment_count": len(comments)},
-    )
+    replying_to = form and form["parent"].value()
+    context = {
+        "entry": entry,
+        "comments": shown,
+        "comment_page": comment_page,
+        "comment_count": sum(1 for c in comments if c.status == Comment.Status.APPROVED),
+        "pings": pings,
+        "form": form,
+        "comments_closed": closed,
+        "replying_to": next((c for c in comments if str(c.pk) == str(replying_to)), None),
+    }
+    return render(request, "newsarchive/entry_detail.html", context, status=status)
+
+
+def paginate_threads(comments, discussion, number):
+    """(page or None, comments to show): pages of top-level threads, in the configured order."""
+    threads = []
+    for comment in comments:
+        if comment.depth == 1:
+            threads.append([])
+        threads[-1].append(comment)
+    if discussion.order == DiscussionSettings.Order.NEWEST_FIRST:
+        threads.reverse()
+    if not discussion.comments_per_page or len(threads) <= discussion.comments_per_page:
+        return None, [c for thread in threads for c in thread]
+    page = Paginator(threads, discussion.comments_per_page).get_page(number)
+    return page, [c for thread in page.object_list for c in thread]
+
+
+PENDING_COOKIE = "comments_pending"
+COMMENTER_COOKIE = "comment_author"
+
+
+def own_pending_comments(request):
+    """Ids of comments this browser left that still await moderation (from a signed cookie)."""
+    value = request.get_signed_cookie(PENDING_COOKIE, default="", salt=PENDING_COOKIE)
+    return [int(n) for n in value.split(",") if n.isdigit()]
+
+
+def remembered_commenter(request):
+    """Name, email and website this browser asked us to remember."""
+    try:
+        return signing.loads(request.COOKIES.get(COMMENTER_COOKIE, ""), salt=COMMENTER_COOKIE)
+    except signing.BadSignature:
+        return {}
 
 
 def entry_comment_page(request, year, month, day, slug, number):
-    """WordPress's paginated comments (`…/comment-page-2/`) live on the entry page now."""
+    """WordPress's paginated comments (`…/comment-page-2/`) are `?cpage=2` on the entry now."""
     entry = get_object_or_404(
         Entry.objects.public(), published_on=date_or_404(year, month, day), slug=slug
     )
-    return HttpResponsePermanentRedirect(entry.get_absolute_url() + "#comments")
+    return HttpResponsePermanentRedirect(f"{entry.get_absolute_url()}?cpage={number}#comments")

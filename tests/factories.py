@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import time
 import zoneinfo
 
 from django.contrib.auth import get_user_model
@@ -24,7 +25,8 @@ def make_entry(*, categories=(), tags=(), **overrides):
         "slug": f"entry-number-{number}",
         "body": f"Paragraph one of entry {number}.\n\nParagraph two.",
         "status": Entry.Status.PUBLISHED,
-        "published_at": at(2007, 3, 10, 12, 0) + datetime.timedelta(minutes=number),
+        # Later for each new entry, but always on the afternoon of March 10, 2007.
+        "published_at": at(2007, 3, 10, 12, 0) + datetime.timedelta(seconds=number % 36000),
         **overrides,
     }
     entry = Entry.objects.create(**fields)
@@ -67,3 +69,29 @@ def make_user(username="editor", **overrides):
     return get_user_model().objects.create_user(
         username=username, password="correct horse battery staple", **overrides
     )
+
+
+def form_token(entry, seconds_ago=10):
+    """The signed timestamp a comment form carries, as if served `seconds_ago` seconds ago."""
+    from unittest import mock
+
+    from django.core import signing
+
+    from newsarchive.comments.forms import issue_token
+
+    with mock.patch.object(signing.time, "time", return_value=time.time() - seconds_ago):
+        return issue_token(entry)
+
+
+def comment_data(entry, **overrides):
+    """What a reader's browser posts from the Leave a Reply form."""
+    return {
+        "author_name": "Jane Reader",
+        "author_email": "jane@example.org",
+        "author_url": "",
+        "body": "A thoughtful comment.",
+        "parent": "",
+        "homepage": "",
+        "issued": form_token(entry),
+        **overrides,
+    }

@@ -1,0 +1,1 @@
+"""Readers' comments and trackbacks: the form, its defences, moderation and notifications."""

@@ -1,0 +1,107 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.core.validators import MaxLengthValidator, URLValidator
+
+from newsarchive.models import Comment
+
+# A person needs more than this to read an entry and write; a script does not.
+MIN_SECONDS_TO_COMMENT = 2
+_issued = signing.TimestampSigner(salt="newsarchive.comment-form")
+
+
+def issue_token(entry):
+    """A signed note of which entry's form this is and when it was served."""
+    return _issued.sign(str(entry.pk))
+
+
+def seconds_since_issued(token, entry):
+    """Seconds since the form was served, or None if the token is forged or for another entry."""
+    try:
+        value = _issued.unsign(token)
+    except signing.BadSignature:
+        return None
+    if value != str(entry.pk):
+        return None
+    issued_at = signing.b62_decode(token.rsplit(":", 2)[1])
+    return time.time() - issued_at
+
+
+class WebAddressField(forms.URLField):
+    """Only http and https addresses: never javascript:, data: or anything else a browser runs."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    issued = forms.CharField(widget=forms.HiddenInput)
+    # A field people never see; bots that fill every field fill this one too.
+    homepage = forms.CharField(required=False, label="Leave this field empty")
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["author_name", "author_email", "author_url", "body", "notify"]
+        labels = {
+            "author_name": "Name",
+            "author_email": "Email",
+            "author_url": "Website",
+            "body": "Comment",
+            "notify": "Notify me of follow-up comments by email",
+        }
+        help_texts = {"author_email": "Never published.", "body": ""}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 45})}
+        error_messages = {
+            "author_name": {"required": "Please give your name."},
+            "author_email": {
+                "required": "Please give your email address (it is never published).",
+                "invalid": "Please give a valid email address.",
+            },
+            "author_url": {
+                "invalid": "Please give a web address starting with http:// or https://."
+            },
+            "body": {"required": "Please type your comment."},
+        }
+        field_classes = {"author_url": WebAddressField}
+
+    max_body_length = 65525  # WordPress's limit
+
+    def __init__(self, *args, entry, user, discussion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry, self.user = entry, user
+        self.fields["body"].validators.append(MaxLengthValidator(self.max_body_length))
+        if user.is_authenticated:
+            for name in ("author_name", "author_email", "author_url", "remember"):
+                del self.fields[name]
+        elif not discussion.require_name_email:
+            self.fields["author_name"].required = False
+            self.fields["author_email"].required = False
+        if not self.is_bound:
+            self.initial["issued"] = issue_token(entry)
+
+    def clean_parent(self):
+        number = self.cleaned_data.get("parent")
+        if not number:
+            return None
+        parent = self.entry.comments.approved().filter(pk=number).first()
+        if parent is None:
+            raise forms.ValidationError("The comment you are replying to is not available.")
+        return parent
+
+    def clean_homepage(self):
+        return self.cleaned_data.get("homepage", "").strip()
+
+    def looks_automated(self):
+        """Filled the hidden field, or posted faster than a person could (or with a forged form)."""
+        age = seconds_since_issued(self.cleaned_data.get("issued", ""), self.entry)
+        return (
+            bool(self.cleaned_data.get("homepage")) or age is None or age < MIN_SECONDS_TO_COMMENT
+        )

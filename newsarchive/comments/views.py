@@ -1,0 +1,186 @@
+"""Posting a comment, receiving a trackback, and leaving a follow-up subscription."""
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, transaction
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape, strip_tags
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsarchive.comments import moderation, notifications
+from newsarchive.comments.forms import CommentForm
+from newsarchive.models import Comment, DiscussionSettings, Entry
+from newsarchive.views import (
+    COMMENTER_COOKIE,
+    PENDING_COOKIE,
+    date_or_404,
+    entry_page,
+    own_pending_comments,
+)
+
+COOKIE_AGE = 365 * 24 * 60 * 60
+TOO_MANY = "You are posting comments too quickly. Please wait a minute and send it again."
+CLOSED = "Comments are closed for this entry."
+
+
+def public_entry_or_404(year, month, day, slug):
+    published_on = date_or_404(year, month, day)
+    return get_object_or_404(Entry.objects.public(), published_on=published_on, slug=slug)
+
+
+def client_ip(request):
+    # Behind the proxy REMOTE_ADDR is the proxy; it should set it from X-Forwarded-For itself.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_POST
+def post_comment(request, year, month, day, slug):
+    try:
+        return receive_comment(request, public_entry_or_404(year, month, day, slug))
+    except DatabaseError:
+        # Nothing the person typed is lost: show it back to them to keep.
+        return render(
+            request, "503.html", {"comment_text": request.POST.get("body", "")}, status=503
+        )
+
+
+def receive_comment(request, entry):
+    discussion = DiscussionSettings.load()
+    form = CommentForm(request.POST, entry=entry, user=request.user, discussion=discussion)
+    if discussion.comments_closed_for(entry):
+        form.add_error(None, CLOSED)
+        return entry_page(request, entry, form=form, status=403)
+    if not form.is_valid():
+        return entry_page(request, entry, form=form, status=400)
+    comment = form.save(commit=False)
+    comment.entry = entry
+    comment.ip_address = client_ip(request)
+    comment.user_agent = request.headers.get("User-Agent", "")[:500]
+    if request.user.is_authenticated:
+        comment.user = request.user
+        comment.author_name = request.user.get_full_name() or request.user.get_username()
+        comment.author_email = request.user.email
+    moderation.attach_parent(comment, form.cleaned_data["parent"], discussion.thread_depth)
+    if moderation.too_many_from(comment.ip_address, discussion.comments_per_minute):
+        form.add_error(None, TOO_MANY)
+        return entry_page(request, entry, form=form, status=429)
+    if moderation.is_duplicate(comment):
+        form.add_error("body", moderation.DUPLICATE_MESSAGE)
+        return entry_page(request, entry, form=form, status=409)
+    comment.status = moderation.status_for(
+        comment, discussion, automated=form.looks_automated(), user=request.user
+    )
+    with transaction.atomic():
+        comment.save()
+    notifications.tell_moderators(comment, request)
+    notifications.tell_subscribers(comment, request)
+    return after_posting(request, comment, form.cleaned_data.get("remember"))
+
+
+def after_posting(request, comment, remember):
+    """Back to the entry at the comment (POST/redirect/GET); the browser remembers its own."""
+    url = comment.entry.get_absolute_url()
+    # Spam is kept for moderators but never shown, even to its author.
+    anchor = "respond" if comment.status == Comment.Status.SPAM else comment.anchor
+    response = redirect(f"{url}#{anchor}")
+    if comment.status == Comment.Status.PENDING:
+        pending = [*own_pending_comments(request), comment.pk][-20:]
+        response.set_signed_cookie(
+            PENDING_COOKIE,
+            ",".join(map(str, pending)),
+            salt=PENDING_COOKIE,
+            max_age=COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+        )
+    if comment.user_id:
+        return response
+    if remember:
+        details = {
+            "author_name": comment.author_name,
+            "author_email": comment.author_email,
+            "author_url": comment.author_url,
+            "remember": True,
+        }
+        response.set_cookie(
+            COMMENTER_COOKIE,
+            signing.dumps(details, salt=COMMENTER_COOKIE),
+            max_age=COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+        )
+    elif COMMENTER_COOKIE in request.COOKIES:
+        response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+    return response
+
+
+def trackback_response(error=None):
+    """The reply the TrackBack specification gives: `<error>0</error>` on success."""
+    body = (
+        "<error>0</error>"
+        if error is None
+        else f"<error>1</error>\n<message>{escape(error)}</message>"
+    )
+    xml = f'<?xml version="1.0" encoding="utf-8"?>\n<response>\n{body}\n</response>\n'
+    return HttpResponse(xml, content_type="text/xml; charset=utf-8")
+
+
+@csrf_exempt  # other blogs ping us; the protocol has no token to carry
+@require_http_methods(["GET", "POST"])
+def trackback(request, year, month, day, slug):
+    entry = public_entry_or_404(year, month, day, slug)
+    if request.method == "GET":
+        return HttpResponsePermanentRedirect(entry.get_absolute_url())
+    try:
+        return trackback_response(receive_trackback(request, entry))
+    except DatabaseError:
+        return trackback_response("The archive cannot take trackbacks just now; please try later.")
+
+
+def receive_trackback(request, entry):
+    """Record a trackback as a pending comment; the error message, or None on success."""
+    discussion = DiscussionSettings.load()
+    url = request.POST.get("url", "").strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return "A trackback needs the url of the entry that links here."
+    if not entry.pings_open or discussion.comments_closed_for(entry):
+        return "Sorry, trackbacks are closed for this item."
+    title = strip_tags(request.POST.get("title", "")).strip()[:250] or url
+    excerpt = strip_tags(request.POST.get("excerpt", "")).strip()
+    if len(excerpt) > 255:
+        excerpt = excerpt[:252].rstrip() + "…"
+    ping = Comment(
+        entry=entry,
+        kind=Comment.Kind.TRACKBACK,
+        author_name=(strip_tags(request.POST.get("blog_name", "")).strip() or title)[:200],
+        author_url=url[:500],
+        body=f"{title}\n\n{excerpt}".strip(),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:500],
+    )
+    if moderation.too_many_from(ping.ip_address, discussion.comments_per_minute):
+        return "Too many trackbacks from your address; please wait a minute."
+    if entry.comments.filter(kind=Comment.Kind.TRACKBACK, author_url=ping.author_url).exists():
+        return "We already have a ping from that URL for this post."
+    disallowed = moderation.mentions_any(ping, moderation.keys(discussion.disallowed_keys))
+    ping.status = Comment.Status.SPAM if disallowed else Comment.Status.PENDING
+    ping.save()
+    notifications.tell_moderators(ping, request)
+    return None
+
+
+@csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "newsarchive/unsubscribe.html", {"invalid": True}, status=400)
+    entry_id, email = found
+    entry = get_object_or_404(Entry, pk=entry_id)
+    entry.comments.filter(author_email__iexact=email).update(notify=False)
+    return render(request, "newsarchive/unsubscribe.html", {"entry": entry})

@@ -1,0 +1,518 @@
+"""A plainly synthetic archive for demos and benchmarks, the same for the same seed.
+
+Entries are made in batches and bulk-inserted with their filing and comments, so a million
+entries take minutes rather than hours. bulk_create() skips save() and signals, so derived
+fields are set here and the kept counts are rebuilt once at the end. The text says it is
+synthetic; places, organisations and people are invented (datelines are real cities).
+"""
+
+import datetime
+import random
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from newsarchive.models import (
+    Category,
+    Comment,
+    Entry,
+    Source,
+    Tag,
+    TaggedEntry,
+    blog_timezone,
+    rebuild_counts,
+)
+
+SYNTHETIC_GUID_PREFIX = "synthetic:"
+SYNTHETIC_NOTICE = (
+    "This is synthetic text generated for the demo archive: "
+    "the places, organisations and events in it are invented."
+)
+FIRST_DAY, LAST_DAY = datetime.date(2004, 1, 1), datetime.date(2012, 12, 31)
+BATCH_SIZE = 2000
+
+# slug, name, parent slug, weight, datelines (empty: the parent's).
+CATEGORIES = [
+    ("world", "World", None, 2, "LONDON|PARIS|GENEVA|BRUSSELS|NEW YORK"),
+    ("middle-east", "Middle East", "world", 6, "BAGHDAD|BEIRUT|CAIRO|AMMAN|JERUSALEM|DUBAI"),
+    ("europe", "Europe", "world", 5, "LONDON|PARIS|BERLIN|BRUSSELS|MADRID|ROME|WARSAW"),
+    ("asia", "Asia", "world", 5, "TOKYO|BEIJING|SEOUL|NEW DELHI|JAKARTA|MANILA|BANGKOK"),
+    ("africa", "Africa", "world", 3, "NAIROBI|LAGOS|JOHANNESBURG|ACCRA|ADDIS ABABA|DAKAR"),
+    ("americas", "Americas", "world", 3, "MEXICO CITY|SAO PAULO|BUENOS AIRES|OTTAWA|BOGOTA"),
+    ("us", "U.S.", None, 3, "WASHINGTON|NEW YORK|CHICAGO|ATLANTA|DENVER"),
+    ("politics", "Politics", "us", 6, "WASHINGTON|DES MOINES|CONCORD|SACRAMENTO"),
+    ("elections", "Elections", "politics", 3, ""),
+    ("courts", "Courts", "us", 3, "WASHINGTON|SAN FRANCISCO|RICHMOND|NEW ORLEANS"),
+    ("business", "Business", None, 4, "NEW YORK|LONDON|TOKYO|FRANKFURT|HONG KONG"),
+    ("markets", "Markets", "business", 3, ""),
+    ("technology", "Technology", None, 3, "SAN FRANCISCO|SEATTLE|SEOUL|AUSTIN|HELSINKI"),
+    ("science", "Science", None, 2, "BOSTON|GENEVA|PASADENA|CAMBRIDGE"),
+    ("space", "Space", "science", 2, "CAPE CANAVERAL|HOUSTON|PASADENA|MOSCOW"),
+    ("environment", "Environment", "science", 3, "NAIROBI|OSLO|JAKARTA|SYDNEY|BRASILIA"),
+    ("health", "Health", None, 4, "ATLANTA|GENEVA|LONDON|BOSTON|NEW DELHI"),
+    ("sports", "Sports", None, 2, "CHICAGO|LOS ANGELES|LONDON|MANCHESTER|MELBOURNE"),
+    ("soccer", "Soccer", "sports", 3, ""),
+    ("olympics", "Olympics", "sports", 2, "ATHENS|BEIJING|LONDON|VANCOUVER|TURIN"),
+]
+# Per top-level category: who acts, and on what, in titles and bodies.
+SUBJECTS = {
+    "world": ["foreign ministry", "regional assembly", "border commission", "relief agency"],
+    "us": ["city council", "state legislature", "county court", "school board", "transit board"],
+    "business": ["port authority", "trade board", "Example Savings Bank", "farmers' cooperative"],
+    "technology": ["telecoms regulator", "broadband board", "software cooperative"],
+    "science": ["research institute", "observatory", "university laboratory", "geological survey"],
+    "health": ["health board", "hospital trust", "clinic network", "public health office"],
+    "sports": ["football club", "rowing federation", "marathon committee", "cricket board"],
+}
+OBJECTS = {
+    "world": ["ceasefire plan", "trade corridor", "aid convoy schedule", "visa rules"],
+    "us": ["water budget", "bridge repairs", "zoning appeal", "district map", "library hours"],
+    "business": ["quarterly results", "export quota", "factory expansion", "merger proposal"],
+    "technology": ["network upgrade", "spectrum auction", "privacy rules", "coding school"],
+    "science": ["telescope upgrade", "glacier survey", "seed bank", "satellite launch"],
+    "health": ["vaccination drive", "clinic opening hours", "ambulance budget", "flu plan"],
+    "sports": ["stadium plan", "transfer budget", "season schedule", "youth academy"],
+}
+VERBS = [
+    ("weighs", "weighed"), ("approves", "approved"), ("delays", "delayed"),
+    ("rejects", "rejected"), ("debates", "debated"), ("reviews", "reviewed"),
+    ("announces", "announced"), ("questions", "questioned"), ("extends", "extended"),
+    ("postpones", "postponed"), ("backs", "backed"), ("revisits", "revisited"),
+]  # fmt: skip
+PLACES = [
+    "Riverton", "Lakeshore", "Millbrook", "Eastvale", "Northwick", "Port Example", "Samplesburg",
+    "Cedar Hollow", "Fairhaven", "Westmarch", "Brightwater", "Stonebridge", "Oakridge Falls",
+    "New Placeholder", "Hollowmere", "Kestrel Bay", "Elmstead", "Dunmoor", "Silverton Flats",
+    "Greywick", "Marlow Crossing", "Demoville",
+]  # fmt: skip
+SENTENCES = [
+    "Officials in {place} said a final decision on the {object} could come within weeks.",
+    "The {subject} met for several hours before adjourning without a vote.",
+    "Residents of {place} have followed the debate over the {object} closely.",
+    "A spokesperson for the {subject} said the full figures would be published later.",
+    "Critics said the {object} had already been discussed for too long.",
+    "Supporters said the changes would take effect early next year.",
+    "Figures released on {weekday} showed a change of {pct} percent from a year earlier.",
+    "The {subject} last looked at the matter {years} years ago.",
+    "Neighbouring {place2} is expected to consider a similar proposal.",
+    "Local newspapers in {place} described the mood as cautious.",
+    "About {number} people attended a public meeting on the issue.",
+    "The next meeting is scheduled for the end of the month.",
+    "Analysts at the {place2} Institute, an invented think tank, called the move modest.",
+    "Several community groups in {place} asked for more time to respond.",
+    "The plan would cost an estimated {number} thousand dollars over five years.",
+    "A similar plan was rejected in {place2} two years ago.",
+    "Opponents have until the end of the month to file objections.",
+    "The {subject} said it would publish a summary of the comments it received.",
+    "Turnout at the hearing was higher than expected, organisers said.",
+    "Nobody from the {subject} was available for further comment on {weekday}.",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+TAGS = [
+    "agriculture", "airlines", "aviation", "banking", "biology", "border security", "bridges",
+    "budgets", "bus service", "census", "central banks", "chemistry", "child care", "civil rights",
+    "climate", "coal", "coastal erosion", "commodities", "community health", "construction",
+    "consumer prices", "copper", "corruption inquiries", "court rulings", "crime", "cricket",
+    "currency", "cycling", "cybersecurity", "dams", "defence spending", "diplomacy",
+    "disaster relief", "drought", "earthquakes", "economy", "education", "elections",
+    "electricity", "emissions", "employment", "energy", "exports", "farming", "ferries", "film",
+    "fisheries", "floods", "food safety", "football", "forestry", "fuel prices", "genetics",
+    "glaciers", "golf", "grain", "harbours", "health care", "heat waves", "highways", "hospitals",
+    "housing", "human rights", "hurricanes", "immigration", "imports", "infection control",
+    "inflation", "insurance", "interest rates", "internet", "irrigation", "journalism", "judges",
+    "labour unions", "land use", "libraries", "literacy", "local government", "manufacturing",
+    "maritime", "marathons", "medicine", "mental health", "migration", "mining", "monsoon",
+    "museums", "natural gas", "nuclear energy", "nutrition", "oil", "olympics", "parliament",
+    "peace talks", "pensions", "pharmaceuticals", "pipelines", "police", "ports", "poverty",
+    "public transport", "rail", "rainfall", "recycling", "refugees", "renewable energy",
+    "research", "retail", "road safety", "rowing", "rugby", "satellites", "schools", "shipping",
+    "small business", "smartphones", "software", "solar power", "space", "steel", "stock markets",
+    "storms", "subsidies", "supreme court", "swimming", "tariffs", "taxes", "telecoms", "tennis",
+    "textiles", "tourism", "trade", "trade talks", "traffic", "treaties", "tuition",
+    "unemployment", "universities", "urban planning", "vaccines", "voting", "wages", "water",
+    "water supply", "weather", "wildfires", "wildlife", "wind power", "wine", "youth sports",
+]  # fmt: skip
+# name, slug, website, what its reporters are called.
+SOURCES = [
+    ("Example Wire Service", "example-wire-service", "https://example.com/wire/", "Writer"),
+    ("Sample Herald", "sample-herald", "https://example.org/herald/", "Staff Writer"),
+    ("Placeholder Press", "placeholder-press", "https://example.net/press/", "Writer"),
+    ("Demo Daily Courier", "demo-daily-courier", "https://example.com/courier/", "Correspondent"),
+    ("Fictional Times-Gazette", "fictional-times-gazette", "https://example.org/tg/", "Reporter"),
+]
+# username, first name, last name, how often they post.
+AUTHORS = [
+    ("archivist", "", "", 6), ("editor-ann", "Ann", "Example", 3),
+    ("editor-ben", "Ben", "Placeholder", 2), ("night-desk", "", "", 1),
+]  # fmt: skip
+FIRST_NAMES = [
+    "Alex", "Jo", "Sam", "Robin", "Kim", "Pat", "Lee", "Casey", "Morgan", "Jordan", "Drew",
+    "Avery", "Quinn", "Riley", "Jamie", "Dana", "Chris", "Terry", "Sasha", "Toni",
+]  # fmt: skip
+LAST_NAMES = [
+    "Sample", "Placeholder", "Example", "Demo", "Mockford", "Testwell", "Standin", "Specimen",
+    "Lorem", "Ipsum", "Dummy", "Fictive", "Madeup", "Draftsworth", "Notreal",
+]  # fmt: skip
+HANDLES = [
+    "night owl", "a reader", "longtime lurker", "anon", "news junkie", "curious", "old hand",
+]  # fmt: skip
+CREDITS = ["Staff and agencies", "Compiled from wire reports", "From our correspondents"]
+# (values, weights) for random.choices(); nothing is scheduled, as nothing is in the future.
+ENTRY_STATUSES = (
+    [Entry.Status.PUBLISHED, Entry.Status.DRAFT, Entry.Status.PENDING, Entry.Status.PRIVATE,
+     Entry.Status.TRASH],
+    [940, 20, 10, 10, 20],
+)  # fmt: skip
+COMMENT_KINDS = ([Comment.Kind.COMMENT, Comment.Kind.PINGBACK, Comment.Kind.TRACKBACK], [95, 3, 2])
+COMMENT_STATUSES = (
+    [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM],
+    [86, 6, 8],
+)
+COMMENT_OPENERS = [
+    "Synthetic comment:", "A made-up reader writes:", "Generated for the demo:",
+    "Placeholder comment:", "(Synthetic)",
+]  # fmt: skip
+COMMENT_REMARKS = [
+    "I live near {place} and the {object} has been argued over for years.",
+    "Does anyone know when the {subject} meets again?",
+    "Thanks for reposting this.",
+    "The figures in the third paragraph look low to me.",
+    "The same thing happened in {place2} last spring.",
+    "I disagree; the {object} is overdue.",
+    "A fair summary of a complicated story.",
+    "Is there a link to the original article?",
+    "This is the first I have heard of the {object}.",
+    "Well put.",
+    "My neighbours in {place} will not be pleased.",
+    "Let us wait and see what the {subject} actually does.",
+]
+
+
+def generate_archive(entries, seed=0, stdout=None):
+    """Add `entries` synthetic entries with filing and comments; return the counts created.
+
+    The same seed on the same starting database gives the same archive. Entries never land
+    on a blog-local day that already holds a non-synthetic entry, so real entries keep their
+    real neighbours; earlier synthetic runs do not block days, and numbering continues after
+    them. Requires a database that returns primary keys from bulk inserts (PostgreSQL,
+    SQLite 3.35+): replies need their parents' ids.
+    """
+    if entries <= 0:
+        return dict.fromkeys(("entries", "comments", *_SUPPORT), 0)
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise RuntimeError("generate_archive needs bulk inserts that return primary keys.")
+    started = time.monotonic()
+    support, created = _support()
+    days, cum_weights = _free_days()
+    first_number = _next_number()
+    rng = random.Random(f"{seed}:{first_number}")
+    tags = list(support["tags"])
+    rng.shuffle(tags)  # Popularity order, so some tags are far more common than others.
+    tag_weights = _cumulative(1 / (rank + 1) ** 0.8 for rank in range(len(tags)))
+    existing_sticky = Entry.objects.filter(is_sticky=True, status=Entry.Status.PUBLISHED).count()
+    sticky = set(rng.sample(range(entries), min(entries, max(0, 2 - existing_sticky))))
+    generator = _Generator(rng, support, tags, tag_weights, seed)
+    comments = 0
+    for start in range(0, entries, BATCH_SIZE):
+        size = min(BATCH_SIZE, entries - start)
+        batch_days = rng.choices(days, cum_weights=cum_weights, k=size)
+        with transaction.atomic():
+            made = [
+                generator.entry(first_number + start + i, day, start + i in sticky)
+                for i, day in enumerate(batch_days)
+            ]
+            comments += generator.insert(made)
+        if stdout is not None and entries > BATCH_SIZE:
+            done = start + size
+            stdout.write(
+                f"{done:,}/{entries:,} entries, {comments:,} comments "
+                f"({time.monotonic() - started:.0f} s)\n"
+            )
+    rebuild_counts()
+    return {"entries": entries, "comments": comments, **created}
+
+
+_SUPPORT = ("categories", "tags", "sources", "authors")
+
+
+def _support():
+    """Categories, tags, sources and authors, made on the first run and reused after."""
+    created = dict.fromkeys(_SUPPORT, 0)
+    categories = {}
+    for slug, name, parent, weight, datelines in CATEGORIES:
+        parent_category = categories[parent][0] if parent else None
+        category, new = Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "parent": parent_category}
+        )
+        group = categories[parent][2] if parent else slug
+        places = datelines.split("|") if datelines else categories[parent][3]
+        categories[slug] = (category, weight, group, places)
+        created["categories"] += new
+    tags = []
+    for name in TAGS:
+        tag, new = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        tags.append(tag.pk)
+        created["tags"] += new
+    sources = []
+    for name, slug, url, role in SOURCES:
+        source, new = Source.objects.get_or_create(slug=slug, defaults={"name": name, "url": url})
+        sources.append((source, role))
+        created["sources"] += new
+    authors = []
+    for username, first_name, last_name, weight in AUTHORS:
+        user, new = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "password": make_password(None),
+            },
+        )
+        authors.append((user.pk, weight))
+        created["authors"] += new
+    support = {
+        "categories": list(categories.values()),
+        "uncategorized": Category.uncategorized().pk,
+        "tags": tags,
+        "sources": sources,
+        "authors": authors,
+    }
+    return support, created
+
+
+def _free_days():
+    """Days in range with no non-synthetic entry, weighted: the blog grew, weekends are quiet."""
+    occupied = set(
+        Entry.objects.exclude(guid__startswith=SYNTHETIC_GUID_PREFIX)
+        .order_by()
+        .values_list("published_on", flat=True)
+        .distinct()
+    )
+    days, weights = [], []
+    day = FIRST_DAY
+    while day <= LAST_DAY:
+        if day not in occupied:
+            days.append(day)
+            growth = 1 + 0.3 * (day.year - FIRST_DAY.year)
+            weights.append(growth if day.weekday() < 5 else growth * 0.6)
+        day += datetime.timedelta(days=1)
+    if not days:
+        raise ValueError("Every day in the synthetic range already holds entries.")
+    return days, _cumulative(weights)
+
+
+def _next_number():
+    """One past the highest number used by earlier synthetic entries, whatever their seed."""
+    guids = Entry.objects.filter(guid__startswith=SYNTHETIC_GUID_PREFIX).values_list(
+        "guid", flat=True
+    )
+    return 1 + max((int(guid.rsplit(":", 1)[1]) for guid in guids.iterator()), default=0)
+
+
+def _cumulative(weights):
+    total, running = 0, []
+    for weight in weights:
+        total += weight
+        running.append(total)
+    return running
+
+
+class _Generator:
+    """Builds one batch's entries, filing and comments from the shared random sequence."""
+
+    def __init__(self, rng, support, tags, tag_weights, seed):
+        self.rng, self.seed, self.tz = rng, seed, blog_timezone()
+        self.categories = support["categories"]
+        self.category_weights = _cumulative(c[1] for c in self.categories)
+        self.uncategorized = support["uncategorized"]
+        self.tags, self.tag_weights = tags, tag_weights
+        self.sources = support["sources"]
+        self.authors = [pk for pk, _ in support["authors"]]
+        self.author_weights = [weight for _, weight in support["authors"]]
+
+    def entry(self, number, day, is_sticky):
+        """An unsaved Entry, with its categories, tags and words kept on it for insert()."""
+        rng = self.rng
+        if rng.random() < 0.1:
+            filed, (group, datelines) = [], rng.choice([(c[2], c[3]) for c in self.categories])
+        else:
+            count = rng.choices((1, 2, 3), (75, 20, 5))[0]
+            picked = rng.choices(self.categories, cum_weights=self.category_weights, k=count)
+            filed = list(dict.fromkeys(c[0].pk for c in picked))
+            group, datelines = picked[0][2], picked[0][3]
+        places = rng.sample(PLACES, 2)
+        verb = rng.choice(VERBS)
+        words = {
+            "subject": rng.choice(SUBJECTS[group]),
+            "object": rng.choice(OBJECTS[group]),
+            "place": places[0],
+            "place2": places[1],
+            "weekday": WEEKDAYS[day.weekday()],
+        }
+        subject = words["subject"]
+        title = (
+            f"Synthetic report {number}: {subject[0].upper()}{subject[1:]} {verb[0]} "
+            f"{words['object']} in {words['place']}"
+        )
+        seconds = rng.randrange(7 * 3600, 23 * 3600) if rng.random() < 0.9 else rng.randrange(86400)
+        published_at = datetime.datetime.combine(
+            day, datetime.time(), self.tz
+        ) + datetime.timedelta(seconds=seconds)
+        dateline = rng.choice(datelines)
+        status = Entry.Status.PUBLISHED if is_sticky else self._pick(ENTRY_STATUSES)
+        entry = Entry(
+            title=title,
+            slug=slugify(title),
+            status=status,
+            published_at=published_at,
+            published_on=published_at.astimezone(self.tz).date(),
+            author_id=rng.choices(self.authors, self.author_weights)[0],
+            comments_open=rng.random() < 0.95,
+            pings_open=rng.random() < 0.9,
+            is_sticky=is_sticky,
+            guid=f"{SYNTHETIC_GUID_PREFIX}{self.seed}:{number}",
+            dateline=dateline,
+        )
+        contributors = ""
+        if rng.random() < 0.88:
+            source, role = rng.choice(self.sources)
+            entry.source = source
+            entry.byline = f"{self._person()}, {source.name} {role}"
+            entry.original_published_on = entry.published_on
+            if rng.random() < 0.5:
+                entry.original_url = f"{source.url}{day:%Y/%m/%d}/{entry.slug}/"
+            if rng.random() < 0.2:
+                contributors = (
+                    f"{source.name} reporter {self._person()} in {rng.choice(datelines).title()} "
+                    "contributed to this report."
+                )
+                entry.contributors = contributors
+        if rng.random() < 0.15:
+            entry.credit_line = rng.choice(CREDITS)
+        entry.body = self._body(entry, words, verb[1], contributors)
+        tag_count = rng.choices(range(6), (15, 20, 25, 20, 12, 8))[0]
+        picked_tags = rng.choices(self.tags, cum_weights=self.tag_weights, k=tag_count)
+        entry._filing = (filed or [self.uncategorized], list(dict.fromkeys(picked_tags)))
+        entry._words = words
+        return entry
+
+    def _body(self, entry, words, verb, contributors):
+        rng = self.rng
+        words = {
+            **words,
+            "pct": rng.randrange(2, 40),
+            "years": rng.randrange(2, 12),
+            "number": rng.randrange(40, 900),
+        }
+        lead = (
+            f"{entry.dateline} – The {words['subject']} {verb} the {words['object']} in "
+            f"{words['place']} on {words['weekday']}, "
+            f"{'officials said' if rng.random() < 0.5 else 'according to people at the meeting'}."
+        )
+        paragraphs = [lead]
+        for _ in range(rng.randrange(3, 7)):
+            sentences = rng.sample(SENTENCES, rng.randrange(2, 5))
+            paragraphs.append(" ".join(s.format_map(words) for s in sentences))
+        notice_at = rng.randrange(1, len(paragraphs))
+        paragraphs[notice_at] = f"{paragraphs[notice_at]} {SYNTHETIC_NOTICE}"
+        if contributors:
+            paragraphs.append(contributors)
+        if rng.random() < 0.3:
+            # At the end of the first paragraph, where it renders without an empty <p>.
+            paragraphs[0] += "<!--more-->"
+        return "\n\n".join(paragraphs)
+
+    def insert(self, entries):
+        """Insert a batch with its filing and comments; return how many comments it got."""
+        Entry.objects.bulk_create(entries)
+        # bulk_create() stamps modified_at with the current time; an archive's own is its date.
+        Entry.objects.filter(pk__in=[e.pk for e in entries]).update(modified_at=F("published_at"))
+        filed, tagged, comments = [], [], []
+        Filing = Entry.categories.through
+        for entry in entries:
+            category_ids, tag_ids = entry._filing
+            filed.extend(Filing(entry_id=entry.pk, category_id=pk) for pk in category_ids)
+            tagged.extend(TaggedEntry(content_object_id=entry.pk, tag_id=pk) for pk in tag_ids)
+            if entry.status == Entry.Status.PUBLISHED:
+                comments.extend(self._comments(entry))
+        Filing.objects.bulk_create(filed)
+        TaggedEntry.objects.bulk_create(tagged)
+        # Replies need their parents' ids, so comments go in one depth at a time.
+        depth = 0
+        while level := [(c, parent) for c, parent, d in comments if d == depth]:
+            for comment, parent in level:
+                comment.parent_id = parent.pk if parent else None
+            Comment.objects.bulk_create([comment for comment, _ in level])
+            depth += 1
+        return len(comments)
+
+    def _comments(self, entry):
+        """(comment, parent, depth) triples in time order: many entries get none, a few 20+."""
+        rng, words = self.rng, entry._words
+        roll = rng.random()
+        if not entry.comments_open or roll < 0.4:
+            return []
+        count = rng.randint(20, 60) if roll > 0.985 else 1 + int(rng.expovariate(1 / 3.5))
+        made = []
+        submitted_at = entry.published_at
+        for _ in range(count):
+            submitted_at += datetime.timedelta(seconds=60 + int(rng.expovariate(1 / 7200)))
+            kind = self._pick(COMMENT_KINDS) if entry.pings_open else Comment.Kind.COMMENT
+            comment = Comment(
+                entry_id=entry.pk,
+                kind=kind,
+                status=self._pick(COMMENT_STATUSES),
+                submitted_at=submitted_at,
+                ip_address=f"192.0.2.{rng.randrange(1, 255)}",
+                user_agent="Mozilla/5.0 (synthetic demo browser)",
+            )
+            parent, depth = None, 0
+            if kind == Comment.Kind.COMMENT:
+                self._commenter(comment)
+                # Replies go to approved comments, half of them to the latest: threads get deep.
+                earlier = [m for m in made if m[0].status == Comment.Status.APPROVED]
+                earlier = [m for m in earlier if m[0].kind == Comment.Kind.COMMENT]
+                if comment.status == Comment.Status.APPROVED and earlier and rng.random() < 0.4:
+                    parent, _, depth = earlier[-1] if rng.random() < 0.5 else rng.choice(earlier)
+                    depth += 1
+                opener = (
+                    f"Synthetic reply to {parent.author_name}:"
+                    if parent
+                    else rng.choice(COMMENT_OPENERS)
+                )
+                remarks = rng.sample(COMMENT_REMARKS, rng.randint(1, 3))
+                comment.body = " ".join([opener, *(r.format_map(words) for r in remarks)])
+            else:
+                blog = f"{rng.choice(PLACES)} {rng.choice(('Notes', 'Log', 'Dispatch', 'Diary'))}"
+                comment.author_name = blog
+                comment.author_url = f"https://example.org/{slugify(blog)}/{submitted_at:%Y/%m}/"
+                comment.body = (
+                    f"[…] A synthetic {kind} from an invented blog about the {words['object']} "
+                    f"in {words['place']}. […]"
+                )
+            made.append((comment, parent, depth))
+        return made
+
+    def _commenter(self, comment):
+        rng = self.rng
+        if rng.random() < 0.25:
+            comment.author_name = rng.choice(HANDLES)
+            local = f"{slugify(comment.author_name)}{rng.randrange(100)}"
+        else:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            comment.author_name = f"{first} {last}"
+            local = f"{first}.{last}".lower()
+            if rng.random() < 0.2:
+                comment.author_url = f"https://example.com/~{first.lower()}{last.lower()}/"
+        if rng.random() < 0.9:
+            comment.author_email = f"{local}@{rng.choice(('example.com', 'example.org'))}"
+
+    def _person(self):
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def _pick(self, choices):
+        return self.rng.choices(*choices)[0]
