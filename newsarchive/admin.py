@@ -12,7 +12,6 @@ from django.utils.text import Truncator
 from newsarchive.comments import moderation, notifications
 from newsarchive.models import Category, Comment, DiscussionSettings, Entry, Source, Tag
 
-
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 

@@ -211,7 +211,7 @@ def test_remember_me_fills_the_form_next_time(client, entry):
 
 def test_comments_paginate_by_top_level_threads_in_the_chosen_order(client, entry):
     discussion(comments_per_page=2, order=DiscussionSettings.Order.NEWEST_FIRST)
-    first, second, third = (make_comment(entry, body=f"Top {n}") for n in (1, 2, 3))
+    first, _second, _third = (make_comment(entry, body=f"Top {n}") for n in (1, 2, 3))
     make_comment(entry, parent=first, body="Reply to top 1")
     page_one = client.get(entry.get_absolute_url()).content.decode()
     page_two = client.get(f"{entry.get_absolute_url()}?cpage=2").content.decode()
