@@ -338,7 +338,7 @@ class _Generator:
         """An unsaved Entry, with its categories, tags and words kept on it for insert()."""
         rng = self.rng
         if rng.random() < 0.1:
-            filed, (group, datelines) = [], rng.choice([(c[2], c[3]) for c in self.categories])
+            filed, (_, _, group, datelines) = [], rng.choice(self.categories)
         else:
             count = rng.choices((1, 2, 3), (75, 20, 5))[0]
             picked = rng.choices(self.categories, cum_weights=self.category_weights, k=count)

@@ -118,6 +118,14 @@ def test_an_empty_comment_is_refused_with_a_message(client, entry):
     assert "Please type your comment." in response.content.decode()
 
 
+def test_name_and_email_are_required_by_default(client, entry):
+    response = post(client, entry, author_name="", author_email="")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please give your name." in html
+    assert "Please give your email address (it is never published)." in html
+
+
 def test_name_and_email_can_be_made_optional(client, entry):
     discussion(require_name_email=False)
     assert post(client, entry, author_name="", author_email="").status_code == 302

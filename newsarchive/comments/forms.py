@@ -81,9 +81,9 @@ class CommentForm(forms.ModelForm):
         if user.is_authenticated:
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
-        elif not discussion.require_name_email:
-            self.fields["author_name"].required = False
-            self.fields["author_email"].required = False
+        else:
+            self.fields["author_name"].required = discussion.require_name_email
+            self.fields["author_email"].required = discussion.require_name_email
         if not self.is_bound:
             self.initial["issued"] = issue_token(entry)
 
