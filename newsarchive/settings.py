@@ -122,6 +122,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here (Django's own BREACH mitigation included); static files are
+    # served precompressed by whitenoise above.
+    "django.middleware.gzip.GZipMiddleware",
     "newsarchive.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,6 +7,7 @@ synthetic; places, organisations and people are invented (datelines are real cit
 """
 
 import datetime
+import itertools
 import random
 import time
 
@@ -100,16 +101,22 @@ SENTENCES = [
     "The {subject} last looked at the matter {years} years ago.",
     "Neighbouring {place2} is expected to consider a similar proposal.",
     "Local newspapers in {place} described the mood as cautious.",
-    "About {number} people attended a public meeting on the issue.",
+    "About {people} people attended a public meeting on the issue.",
     "The next meeting is scheduled for the end of the month.",
     "Analysts at the {place2} Institute, an invented think tank, called the move modest.",
     "Several community groups in {place} asked for more time to respond.",
-    "The plan would cost an estimated {number} thousand dollars over five years.",
+    "The plan would cost an estimated {cost} thousand dollars over five years.",
     "A similar plan was rejected in {place2} two years ago.",
     "Opponents have until the end of the month to file objections.",
     "The {subject} said it would publish a summary of the comments it received.",
     "Turnout at the hearing was higher than expected, organisers said.",
     "Nobody from the {subject} was available for further comment on {weekday}.",
+    "Roadworks and the weather were blamed for a slow start to the session.",
+    "The {subject} has {members} members, most of them elected locally.",
+    "A petition on the {object} gathered {people} signatures in {place2}.",
+    "Earlier drafts of the {object} were posted on the {subject}'s notice board.",
+    "Independent auditors are expected to report on the costs before the summer.",
+    "Students from a {place} college presented a study of the options.",
 ]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 TAGS = [
@@ -212,7 +219,7 @@ def generate_archive(entries, seed=0, stdout=None):
     rng = random.Random(f"{seed}:{first_number}")
     tags = list(support["tags"])
     rng.shuffle(tags)  # Popularity order, so some tags are far more common than others.
-    tag_weights = _cumulative(1 / (rank + 1) ** 0.8 for rank in range(len(tags)))
+    tag_weights = _cumulative(1 / (rank + 1) ** 0.6 for rank in range(len(tags)))
     existing_sticky = Entry.objects.filter(is_sticky=True, status=Entry.Status.PUBLISHED).count()
     sticky = set(rng.sample(range(entries), min(entries, max(0, 2 - existing_sticky))))
     generator = _Generator(rng, support, tags, tag_weights, seed)
@@ -406,17 +413,23 @@ class _Generator:
             **words,
             "pct": rng.randrange(2, 40),
             "years": rng.randrange(2, 12),
-            "number": rng.randrange(40, 900),
+            "people": rng.randrange(40, 900),
+            "cost": rng.randrange(100, 9000),
+            "members": rng.randrange(5, 60),
         }
         lead = (
             f"{entry.dateline} – The {words['subject']} {verb} the {words['object']} in "
             f"{words['place']} on {words['weekday']}, "
             f"{'officials said' if rng.random() < 0.5 else 'according to people at the meeting'}."
         )
+        # Each sentence at most once per body, in paragraphs of two to four.
+        sizes = [rng.randrange(2, 5) for _ in range(rng.randrange(3, 8))]
+        sentences = iter(rng.sample(SENTENCES, min(sum(sizes), len(SENTENCES))))
         paragraphs = [lead]
-        for _ in range(rng.randrange(3, 7)):
-            sentences = rng.sample(SENTENCES, rng.randrange(2, 5))
-            paragraphs.append(" ".join(s.format_map(words) for s in sentences))
+        for size in sizes:
+            paragraph = " ".join(s.format_map(words) for s in itertools.islice(sentences, size))
+            if paragraph:
+                paragraphs.append(paragraph)
         notice_at = rng.randrange(1, len(paragraphs))
         paragraphs[notice_at] = f"{paragraphs[notice_at]} {SYNTHETIC_NOTICE}"
         if contributors:

@@ -55,6 +55,7 @@ class EntryListMixin:
 class HomeView(EntryListMixin, generic.ListView):
     empty_is_404 = False
     ordering = ("-is_sticky", "-published_at", "-pk")
+    extra_context = {"is_home": True}
 
 
 def home(request, page=None):

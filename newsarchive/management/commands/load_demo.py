@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
-from newsarchive.models import Entry, rebuild_counts
+from newsarchive.models import Category, Entry, rebuild_counts
 from newsarchive.synthetic import SYNTHETIC_GUID_PREFIX, generate_archive
 
 DEMO_ENTRIES = 300
@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
 
 def load_demo(entries=DEMO_ENTRIES, verbosity=1):
+    Category.uncategorized()  # the fixture files its entries there
     call_command("loaddata", "demo", verbosity=verbosity)
     # Fixtures load raw; saving again derives the publication day in this blog's time zone.
     for entry in Entry.objects.exclude(guid__startswith=SYNTHETIC_GUID_PREFIX):
