@@ -1,3 +1,4 @@
+import taggit.models
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils.text import Truncator
 
 from newsarchive.comments import moderation, notifications
 from newsarchive.models import Category, Comment, DiscussionSettings, Entry, Source, Tag
+
+# taggit's own tag model is unused: entries are tagged with newsarchive's Tag.
+admin.site.unregister(taggit.models.Tag)
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
