@@ -139,6 +139,12 @@ def test_overlong_comments_are_refused_and_kept(client, entry):
     assert body in response.content.decode()
 
 
+def test_nul_characters_are_refused_with_a_message(client, entry):
+    response = post(client, entry, body="before\x00after")
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+
+
 def test_overlong_names_are_refused(client, entry):
     response = post(client, entry, author_name="n" * 201)
     assert response.status_code == 400

@@ -129,7 +129,10 @@ pieces = st.sampled_from(
         "`",
     ]
 )
-hostile_text = st.lists(st.one_of(pieces, st.text(max_size=5)), max_size=25).map("".join)
+# No NUL characters: the form refuses them (see test_comment_form.py) and PostgreSQL cannot
+# store them.
+typed = st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=5)
+hostile_text = st.lists(st.one_of(pieces, typed), max_size=25).map("".join)
 
 
 @settings(

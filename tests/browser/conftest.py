@@ -20,6 +20,11 @@ def browser(monkeypatch):
         )
         yield chromium
         chromium.close()
+        # Playwright's event loop gave the test its own database connections (Django keeps
+        # them per context); close them here, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.fixture

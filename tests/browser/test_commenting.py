@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from newsarchive.models import Comment
 from tests.factories import make_entry
@@ -22,8 +23,8 @@ def test_a_comment_awaits_moderation_then_appears_for_everyone(
     )
     reader.wait_for_timeout(2500)  # a person takes a moment; faster posts count as bots
     reader.get_by_role("button", name="Post Comment").click()
+    expect(reader.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
     assert reader.url.endswith(f"#comment-{Comment.objects.get().pk}")
-    assert reader.get_by_text("Your comment is awaiting moderation.").is_visible()
     reader.screenshot(path=screenshot_path("comment-awaiting-moderation"), full_page=True)
 
     stranger = browser.new_context().new_page()
@@ -38,13 +39,13 @@ def test_a_comment_awaits_moderation_then_appears_for_everyone(
     admin.locator("input[name=_selected_action]").first.check()
     admin.locator("select[name=action]").select_option("approve")
     admin.get_by_role("button", name="Go").click()
-    assert admin.get_by_text("1 comment approved.").is_visible()
+    expect(admin.get_by_text("1 comment approved.")).to_be_visible()
     admin.screenshot(path=screenshot_path("moderation-queue"), full_page=True)
 
     stranger.reload()
-    assert stranger.get_by_text("A first comment from the browser.").is_visible()
-    assert stranger.get_by_text("Your comment is awaiting moderation.").count() == 0
-    assert stranger.get_by_role("heading", name="1 Comment on “Talks resume”").is_visible()
+    expect(stranger.get_by_text("A first comment from the browser.")).to_be_visible()
+    expect(stranger.get_by_text("Your comment is awaiting moderation.")).to_have_count(0)
+    expect(stranger.get_by_role("heading", name="1 Comment on “Talks resume”")).to_be_visible()
 
 
 def test_reply_links_move_the_form_under_the_comment(live_server, browser):
@@ -57,7 +58,7 @@ def test_reply_links_move_the_form_under_the_comment(live_server, browser):
     page.goto(f"{live_server.url}{entry.get_absolute_url()}")
     page.get_by_role("link", name="Reply to First Reader").click()
     assert page.locator(under_first).count() == 1
-    assert page.get_by_text("Replying to First Reader.").is_visible()
+    expect(page.get_by_text("Replying to First Reader.")).to_be_visible()
     assert page.locator("input[name=parent]").input_value() == str(first.pk)
     page.get_by_role("link", name="Cancel reply").click()
     assert page.locator(under_first).count() == 0
