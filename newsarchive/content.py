@@ -13,6 +13,7 @@ from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
 MORE_MARKER = "<!--more"
+PROTECTED_NOTICE = mark_safe("<p>There is no excerpt because this is a protected post.</p>")
 _MORE = re.compile(r"<!--more(.*?)?-->", re.IGNORECASE)
 
 # Tags that begin a block of their own and so are never wrapped in <p>.
@@ -121,6 +122,14 @@ def texturize(html):
 
 def render_body(text):
     return mark_safe(sanitize(texturize(autop(text))))
+
+
+_NEXTPAGE = re.compile(r"\s*<!--nextpage-->\s*", re.IGNORECASE)
+
+
+def split_pages(text):
+    """An entry's pages, split where WordPress's `<!--nextpage-->` marker stands."""
+    return _NEXTPAGE.split(text) or [""]
 
 
 def before_more(text):

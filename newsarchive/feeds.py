@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from newsarchive import content
 from newsarchive.models import Category, Comment, Entry, Tag
 from newsarchive.views import date_or_404
 
@@ -26,7 +27,7 @@ class LatestEntriesFeed(Feed):
         return entry.display_title
 
     def item_description(self, entry):
-        return entry.body_html()
+        return content.PROTECTED_NOTICE if entry.password else entry.body_html()
 
     def item_pubdate(self, entry):
         return entry.published_at

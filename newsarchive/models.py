@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.db import models, transaction
@@ -163,6 +164,14 @@ class EntryQuerySet(models.QuerySet):
         """Published and not dated in the future: what readers may see."""
         return self.filter(status=Entry.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def posts(self):
+        """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
+        return self.filter(kind=Entry.Kind.POST)
+
+    def with_slug(self, slug):
+        """Match a slug as typed in an address, or as WordPress stored it (percent-encoded)."""
+        return self.filter(Q(slug=slug) | Q(slug=quote(slug, safe="-").lower()))
+
     def for_listing(self):
         """What a list of entries shows: author, source and approved-comment counts.
 
@@ -177,8 +186,10 @@ class EntryQuerySet(models.QuerySet):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return self.select_related("author", "source").annotate(
-            comment_count=Coalesce(Subquery(approved), 0)
+        return (
+            self.posts()
+            .select_related("author", "source")
+            .annotate(comment_count=Coalesce(Subquery(approved), 0))
         )
 
     def in_category(self, category):
@@ -197,7 +208,7 @@ class EntryQuerySet(models.QuerySet):
         Order is publication time, ties broken by id. Each neighbour is one indexed probe
         inside the entry's own query, so the entry page costs no extra round trips.
         """
-        public = Entry.objects.public()
+        public = Entry.objects.public().posts()
         here_at, here_pk = OuterRef("published_at"), OuterRef("pk")
         before = (
             public.filter(published_at__lte=here_at)
@@ -238,6 +249,16 @@ class Entry(models.Model):
         PUBLISHED = "publish", "Published"
         TRASH = "trash", "Trash"
 
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.POST,
+        help_text="Posts are dated entries; pages stand alone at their own address (/about/).",
+    )
     title = models.CharField(max_length=300)
     slug = models.SlugField(
         max_length=200,
@@ -268,6 +289,24 @@ class Entry(models.Model):
     )
     wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
     guid = models.CharField("GUID", max_length=255, blank=True)
+    password = models.CharField(
+        max_length=255, blank=True, help_text="Readers must type this to see the entry."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subpages",
+        help_text="For pages: the page this one sits under.",
+    )
+    path = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="For pages: slugs from the top page, joined by /.",
+    )
+    menu_order = models.IntegerField(default=0, help_text="For pages: their order in lists.")
 
     # Attribution of the reposted article.
     source = models.ForeignKey(
@@ -297,7 +336,14 @@ class Entry(models.Model):
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
         constraints = [
-            models.UniqueConstraint(fields=["published_on", "slug"], name="unique_slug_per_day")
+            models.UniqueConstraint(
+                fields=["published_on", "slug"],
+                condition=models.Q(kind="post"),
+                name="unique_slug_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["path"], condition=models.Q(kind="page"), name="unique_page_path"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
@@ -317,8 +363,10 @@ class Entry(models.Model):
         elif self.status == self.Status.SCHEDULED and self.published_at <= now:
             self.status = self.Status.PUBLISHED
         self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
+        if self.kind == self.Kind.PAGE:
+            self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "published_on"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "published_on", "path"}
         saved = getattr(self, "_saved", {})
         with transaction.atomic():
             super().save(*args, **kwargs)
@@ -326,13 +374,16 @@ class Entry(models.Model):
                 saved.get("slug", self.slug) != self.slug
                 or saved.get("published_on", self.published_on) != self.published_on
             )
-            if saved and moved:
+            if saved and moved and self.kind == self.Kind.POST:
                 OldPermalink.objects.update_or_create(
                     published_on=saved["published_on"],
                     slug=saved["slug"],
                     defaults={"entry": self},
                 )
-            if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
+            recount = (
+                saved.get("status") != self.status or saved.get("published_at") != self.published_at
+            )
+            if recount and self.kind == self.Kind.POST:
                 months = {self.published_at, saved.get("published_at")} - {None}
                 MonthArchive.objects.refresh(months)
                 if (
@@ -349,6 +400,8 @@ class Entry(models.Model):
         }
 
     def get_absolute_url(self):
+        if self.kind == self.Kind.PAGE:
+            return reverse("page", kwargs={"path": unquote(self.path)})
         return reverse("entry", kwargs=self._permalink_kwargs())
 
     @classmethod
@@ -372,7 +425,8 @@ class Entry(models.Model):
 
     def _permalink_kwargs(self):
         day = self.published_on
-        return {"year": day.year, "month": day.month, "day": day.day, "slug": self.slug}
+        # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
+        return {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(self.slug)}
 
     @property
     def poster_name(self):
@@ -387,20 +441,25 @@ class Entry(models.Model):
 
     @property
     def display_title(self):
-        return content.texturize_text(self.title)
+        title = content.texturize_text(self.title)
+        return f"Protected: {title}" if self.password else title
 
     def body_html(self):
         return content.render_body(self.body)
 
     def summary_html(self):
-        """The excerpt if there is one, else the body up to `<!--more-->`, else the whole body."""
+        """The excerpt if there is one, else the first page up to `<!--more-->`."""
+        if self.password:
+            return content.PROTECTED_NOTICE
         if self.excerpt:
             return content.render_body(self.excerpt)
-        return content.render_body(content.before_more(self.body))
+        return content.render_body(content.before_more(content.split_pages(self.body)[0]))
 
     @property
     def has_more(self):
-        return not self.excerpt and content.MORE_MARKER in self.body
+        if self.excerpt or self.password:
+            return False
+        return content.MORE_MARKER in self.body or len(content.split_pages(self.body)) > 1
 
     def neighbour(self, which):
         """The previous or next entry annotated by `with_neighbours()`, as an unsaved Entry."""
@@ -468,6 +527,26 @@ class Entry(models.Model):
             self.categories.add(Category.uncategorized())
 
 
+class Attachment(models.Model):
+    """A file the blog had uploaded (an image, usually), recorded but not downloaded."""
+
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField("address", max_length=1000)
+    mime_type = models.CharField(max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    guid = models.CharField("GUID", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title or self.url
+
+
 class OldPermalink(models.Model):
     """A permalink an entry had before its slug or date changed; it redirects to the entry."""
 
@@ -491,9 +570,13 @@ class MonthArchiveQuerySet(models.QuerySet):
         months = {timezone.localtime(moment, tz).date().replace(day=1) for moment in datetimes}
         for month in months:
             start, end = month_bounds(month)
-            count = Entry.objects.filter(
-                status=Entry.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
-            ).count()
+            count = (
+                Entry.objects.posts()
+                .filter(
+                    status=Entry.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
+                )
+                .count()
+            )
             if count:
                 self.update_or_create(month=month, defaults={"entry_count": count})
             else:
@@ -502,7 +585,7 @@ class MonthArchiveQuerySet(models.QuerySet):
     def rebuild(self):
         """Recount every month from scratch (after bulk loads)."""
         self.all().delete()
-        published = Entry.objects.filter(status=Entry.Status.PUBLISHED)
+        published = Entry.objects.posts().filter(status=Entry.Status.PUBLISHED)
         # Day counts are grouped in SQL; folding days into months happens in the blog's zone.
         counts = {}
         for day, n in published.order_by().values_list("published_on").annotate(n=Count("pk")):

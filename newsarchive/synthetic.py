@@ -13,7 +13,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
@@ -180,8 +180,7 @@ COMMENT_STATUSES = (
     [86, 6, 8],
 )
 COMMENT_OPENERS = [
-    "Synthetic comment:", "A made-up reader writes:", "Generated for the demo:",
-    "Placeholder comment:", "(Synthetic)",
+    "Synthetic comment:", "A synthetic reader writes:", "Synthetic, for the demo:", "(Synthetic)",
 ]  # fmt: skip
 COMMENT_REMARKS = [
     "I live near {place} and the {object} has been argued over for years.",
@@ -233,6 +232,7 @@ def generate_archive(entries, seed=0, stdout=None):
                 for i, day in enumerate(batch_days)
             ]
             comments += generator.insert(made)
+        reset_queries()  # With DEBUG on, Django keeps every query's SQL: megabytes per batch.
         if stdout is not None and entries > BATCH_SIZE:
             done = start + size
             stdout.write(
@@ -439,7 +439,7 @@ class _Generator:
             f"{'officials said' if rng.random() < 0.5 else 'according to people at the meeting'}."
         )
         # Each sentence at most once per body, in paragraphs of two to four.
-        sizes = [rng.randrange(2, 5) for _ in range(rng.randrange(3, 8))]
+        sizes = [rng.randrange(2, 5) for _ in range(rng.randrange(3, 8 - bool(contributors)))]
         sentences = iter(rng.sample(SENTENCES, min(sum(sizes), len(SENTENCES))))
         paragraphs = [lead]
         for size in sizes:

@@ -56,6 +56,7 @@ urlpatterns = [
         "<yyyy:year>/<mm:month>/<dd:day>/", views.EntryDayArchiveView.as_view(), "archive-day"
     ),
     path(entry, views.entry_detail, name="entry"),
+    path(f"{entry}<int:page>/", views.entry_detail, name="entry"),
     path(f"{entry}feed/", feeds.EntryCommentsFeed(), name="feed-entry-comments"),
     path(f"{entry}comment/", comment_views.post_comment, name="comment-post"),
     path(f"{entry}trackback/", comment_views.trackback, name="trackback"),
@@ -66,4 +67,6 @@ urlpatterns = [
     *paginated("tag/<str:slug>/", views.TagArchiveView.as_view(), "tag"),
     *paginated("author/<str:username>/", views.AuthorArchiveView.as_view(), "author"),
     path("admin/", admin.site.urls),
+    # Last: anything else may be a stand-alone page (`/about/`).
+    path("<path:path>/", views.page_detail, name="page"),
 ]

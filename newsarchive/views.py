@@ -1,17 +1,22 @@
 """The reading side: the home page, entries, archives by date, category, tag and author."""
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateformat import format as format_date
 from django.views import generic
+from django.views.decorators.http import require_http_methods
 
+from newsarchive import content
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import Category, Comment, DiscussionSettings, Entry, OldPermalink, Tag
 
@@ -75,6 +80,9 @@ def legacy_redirect(query):
         if "p" in query:
             entry = get_object_or_404(Entry.objects.public(), wp_id=int(query["p"]))
             return entry.get_absolute_url()
+        if "page_id" in query:
+            pages = Entry.objects.public().filter(kind=Entry.Kind.PAGE)
+            return get_object_or_404(pages, wp_id=int(query["page_id"])).get_absolute_url()
         if "m" in query:
             return month_param_url(query["m"])
         if "cat" in query:
@@ -173,12 +181,15 @@ class AuthorArchiveView(EntryListMixin, generic.ListView):
         return f"Entries by {self.author.get_full_name() or self.author.get_username()}"
 
 
-def entry_detail(request, year, month, day, slug):
+@require_http_methods(["GET", "HEAD", "POST"])
+def entry_detail(request, year, month, day, slug, page=1):
     published_on = date_or_404(year, month, day)
     entry = (
-        Entry.objects.with_neighbours()
+        Entry.objects.posts()
+        .with_neighbours()
         .select_related("author", "source")
-        .filter(published_on=published_on, slug=slug)
+        .filter(published_on=published_on)
+        .with_slug(slug)
         .first()
     )
     if entry is None:
@@ -186,12 +197,59 @@ def entry_detail(request, year, month, day, slug):
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
         )
         return redirect(old.entry, permanent=True)
+    return show_entry(request, entry, page)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def page_detail(request, path):
+    """A stand-alone page at its own address (`/about/`, `/about/team/`)."""
+    pages = Entry.objects.filter(kind=Entry.Kind.PAGE).select_related("author", "source")
+    entry = pages.filter(Q(path=path) | Q(path=quote(path, safe="/-").lower())).first()
+    if entry is None:
+        raise Http404("No such page.")
+    return show_entry(request, entry)
+
+
+def show_entry(request, entry, page=1):
     if not entry.is_public and not request.user.is_staff:
         raise Http404("No such entry.")
     Entry.attach_filing([entry])
     if "replytocom" in request.GET:
         return HttpResponsePermanentRedirect(legacy_reply_target(entry, request.GET["replytocom"]))
-    return entry_page(request, entry)
+    if request.method == "POST":
+        return unlock(request, entry)
+    return entry_page(request, entry, page=page)
+
+
+PASSWORD_COOKIE = "entry_password"
+
+
+def password_key(password):
+    return salted_hmac(PASSWORD_COOKIE, password).hexdigest()
+
+
+def is_unlocked(request, entry):
+    """A password-protected entry opens once the reader has typed its password (as WordPress)."""
+    if not entry.password:
+        return True
+    given = request.get_signed_cookie(PASSWORD_COOKIE, default="", salt=PASSWORD_COOKIE)
+    return constant_time_compare(given, password_key(entry.password))
+
+
+def unlock(request, entry):
+    typed = request.POST.get("post_password", "")
+    if not entry.password or not constant_time_compare(typed, entry.password):
+        return entry_page(request, entry, password_error=True, status=403)
+    response = redirect(request.path)
+    response.set_signed_cookie(
+        PASSWORD_COOKIE,
+        password_key(entry.password),
+        salt=PASSWORD_COOKIE,
+        max_age=10 * 24 * 60 * 60,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def legacy_reply_target(entry, number):
@@ -202,8 +260,14 @@ def legacy_reply_target(entry, number):
     return comment.get_absolute_url() if comment else entry.get_absolute_url()
 
 
-def entry_page(request, entry, form=None, status=200):
+def entry_page(request, entry, form=None, status=200, page=1, password_error=False):
     """The entry with its comments and reply form; also re-rendered when a comment is refused."""
+    parts = content.split_pages(entry.body)
+    if not 1 <= page <= len(parts):
+        raise Http404("No such page of this entry.")
+    if not is_unlocked(request, entry):
+        context = {"entry": entry, "locked": True, "password_error": password_error}
+        return render(request, "newsarchive/entry_detail.html", context, status=status)
     discussion = DiscussionSettings.load()
     visible = entry.comments.visible_to(own_pending_comments(request))
     threads = visible.threaded(discussion.thread_depth)
@@ -221,6 +285,9 @@ def entry_page(request, entry, form=None, status=200):
     replying_to = form and form["parent"].value()
     context = {
         "entry": entry,
+        "body_html": content.render_body(parts[page - 1]),
+        "page_numbers": range(1, len(parts) + 1) if len(parts) > 1 else None,
+        "page_number": page,
         "comments": shown,
         "comment_page": comment_page,
         "comment_count": sum(1 for c in comments if c.status == Comment.Status.APPROVED),

@@ -34,7 +34,7 @@ BUDGET = {
     "/tag/iran/feed/": (3, 3),
     "/comments/feed/": (1, 1),
     "/2007/03/10/target/feed/": (2, 2),
-    "/no/such/page/": (4, 0),
+    "/no/such/page/": (5, 1),
 }
 
 

@@ -22,8 +22,9 @@ def sidebar_months():
 @register.inclusion_tag("sidebar/recent.html")
 def sidebar_recent():
     def recent():
-        entries = Entry.objects.public().newest_first()
-        return list(entries.only("title", "slug", "published_on")[:RECENT_ENTRIES])
+        entries = Entry.objects.public().posts().newest_first()
+        fields = ("kind", "title", "slug", "published_on", "password")
+        return list(entries.only(*fields)[:RECENT_ENTRIES])
 
     return {"entries": cached("sidebar-recent", recent)}
 
