@@ -1,4 +1,4 @@
-"""Pages, password-protected entries, multi-page entries and non-Latin slugs, as WordPress has them."""
+"""Pages, password-protected and multi-page entries, non-Latin slugs: WordPress's ways."""
 
 import pytest
 
