@@ -126,7 +126,9 @@ class Category(models.Model):
 
 
 class Tag(TagBase):
+    description = models.TextField(blank=True)
     entry_count = models.PositiveIntegerField(default=0, editable=False)
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["name"]
