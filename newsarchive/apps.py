@@ -7,4 +7,10 @@ class NewsarchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from newsarchive import signals  # noqa: F401 - connects the receivers
+        from newsarchive.roles import ensure_roles
+
+        # After Django has created this app's permissions, give them to the two roles.
+        post_migrate.connect(ensure_roles, sender=self)

@@ -7,6 +7,7 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,25 @@ class Source(models.Model):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def delete(self):
+        """Deleting categories never deletes entries: those left in no category fall back to
+        Uncategorized, and sub-categories move up to the deleted category's parent."""
+        if self.filter(slug=Category.UNCATEGORIZED_SLUG).exists():
+            raise ProtectedError("Uncategorized cannot be deleted: entries fall back to it.", set())
+        with transaction.atomic():
+            doomed = {c.pk: c for c in self.select_related("parent")}
+            through = Entry.categories.through
+            filed = set(through.objects.filter(category__in=doomed).values_list("entry", flat=True))
+            for child in Category.objects.filter(parent__in=doomed).exclude(pk__in=doomed):
+                parent = doomed[child.parent_id].parent
+                while parent is not None and parent.pk in doomed:
+                    parent = doomed[parent.pk].parent
+                child.parent = parent
+                child.save()
+            deleted = super().delete()
+            refiled(filed, set())
+        return deleted
+
     def refresh_counts(self):
         """Recount published entries for these categories (a kept counter, exact on write)."""
         published = Entry.categories.through.objects.filter(
@@ -104,11 +124,19 @@ class Category(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_path and old_path != self.path:
+                # The old address keeps working, for this category and those below it.
+                CategoryRedirect.objects.filter(old_path=self.path).delete()
+                CategoryRedirect.objects.update_or_create(
+                    old_path=old_path, defaults={"category": self}
+                )
                 for child in self.children.all():
                     child.save()
 
     def get_absolute_url(self):
         return reverse("category", kwargs={"path": self.path})
+
+    def delete(self, *args, **kwargs):
+        return Category.objects.filter(pk=self.pk).delete()
 
     def natural_key(self):
         return (self.slug,)
@@ -124,17 +152,74 @@ class Category(models.Model):
         )
         return category
 
+    def is_within(self, other):
+        """Whether this category is `other` or sits somewhere below it."""
+        return self.path == other.path or self.path.startswith(f"{other.path}/")
+
+    def merge_into(self, target):
+        """Move this category's entries and sub-categories into `target`, then remove it.
+
+        Its address (and any it redirected from) then redirects to `target`.
+        """
+        if target.is_within(self):
+            raise ValueError(f"Cannot merge {self} into itself or a category below it.")
+        if self.slug == self.UNCATEGORIZED_SLUG:
+            raise ValueError("Uncategorized cannot be merged away: entries fall back to it.")
+        through = Entry.categories.through
+        with transaction.atomic():
+            entries = set(through.objects.filter(category=self).values_list("entry", flat=True))
+            already = set(
+                through.objects.filter(category=target, entry__in=entries).values_list(
+                    "entry", flat=True
+                )
+            )
+            through.objects.bulk_create(
+                through(entry_id=e, category_id=target.pk) for e in entries - already
+            )
+            for child in self.children.all():
+                child.parent = target
+                child.save()
+            CategoryRedirect.objects.filter(category=self).update(category=target)
+            CategoryRedirect.objects.update_or_create(
+                old_path=self.path, defaults={"category": target}
+            )
+            models.Model.delete(self)
+            refiled(entries, {target.pk})
+        return len(entries)
+
+
+class CategoryRedirect(models.Model):
+    """An address a category used to have (before a slug edit or a merge)."""
+
+    old_path = models.CharField(max_length=1000, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"/category/{self.old_path}/ → {self.category.path}"
+
 
 class Tag(TagBase):
     description = models.TextField(blank=True)
     entry_count = models.PositiveIntegerField(default=0, editable=False)
-    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True, unique=True)
+    wp_term_id = models.PositiveIntegerField(
+        "WordPress term id", null=True, blank=True, unique=True
+    )
 
     class Meta:
         ordering = ["name"]
 
     def get_absolute_url(self):
         return reverse("tag", kwargs={"slug": self.slug})
+
+    def merge_into(self, target):
+        """Move this tag's entries to `target`, then delete it."""
+        with transaction.atomic():
+            tagged = TaggedEntry.objects.filter(tag=self)
+            already = TaggedEntry.objects.filter(tag=target).values("content_object")
+            tagged.exclude(content_object__in=already).update(tag=target)
+            self.delete()
+            Tag.refresh_counts([target.pk])
+        return target
 
     @classmethod
     def refresh_counts(cls, tag_ids=None):
@@ -239,6 +324,103 @@ class EntryQuerySet(models.QuerySet):
             entry.save(update_fields=["status", "modified_at"])
             published += 1
         return published
+
+    # Filing many entries at once (the admin's bulk actions). Each returns the entries it
+    # changed, and recounts what it touched once rather than once per entry.
+
+    def file_under(self, categories, replace=False):
+        """Add these categories (or make them the only ones). Uncategorized gives way."""
+        through = Entry.categories.through
+        entries = list(self.values_list("pk", flat=True))
+        wanted = {c.pk for c in categories}
+        dropped = Q(category=Category.uncategorized())
+        if replace:
+            dropped |= ~Q(category__in=wanted)
+        dropping = (
+            through.objects.filter(entry__in=entries).filter(dropped).exclude(category__in=wanted)
+        )
+        removed = set(dropping.values_list("entry", "category"))
+        dropping.delete()
+        had = set(
+            through.objects.filter(entry__in=entries, category__in=wanted).values_list(
+                "entry", "category"
+            )
+        )
+        adding = {(e, c) for e in entries for c in wanted} - had
+        through.objects.bulk_create(through(entry_id=e, category_id=c) for e, c in adding)
+        return self._refiled(removed | adding)
+
+    def unfile_from(self, categories):
+        """Remove these categories; an entry left in none falls back to Uncategorized."""
+        through = Entry.categories.through
+        removing = set(
+            through.objects.filter(entry__in=self, category__in=categories).values_list(
+                "entry", "category"
+            )
+        )
+        through.objects.filter(entry__in=self, category__in=categories).delete()
+        return self._refiled(removing)
+
+    def _refiled(self, pairs):
+        return refiled({entry for entry, _ in pairs}, {category for _, category in pairs})
+
+    def add_tags(self, tags):
+        entries = list(self.values_list("pk", flat=True))
+        had = set(
+            TaggedEntry.objects.filter(content_object__in=entries, tag__in=tags).values_list(
+                "content_object", "tag"
+            )
+        )
+        adding = {(e, t.pk) for e in entries for t in tags} - had
+        TaggedEntry.objects.bulk_create(
+            TaggedEntry(content_object_id=e, tag_id=t) for e, t in adding
+        )
+        return self._retagged(adding)
+
+    def remove_tags(self, tags):
+        tagged = TaggedEntry.objects.filter(content_object__in=self, tag__in=tags)
+        removing = set(tagged.values_list("content_object", "tag"))
+        tagged.delete()
+        return self._retagged(removing)
+
+    def _retagged(self, pairs):
+        from newsarchive.caching import archive_changed
+
+        Tag.refresh_counts({tag for _, tag in pairs})
+        archive_changed()
+        return Entry.objects.filter(pk__in={entry for entry, _ in pairs})
+
+    def change_status(self, status):
+        """Move entries to a status; publishing one dated in the future schedules it."""
+        from newsarchive.caching import archive_changed
+
+        now = timezone.now()
+        moving = self.exclude(status=status)
+        if status == Entry.Status.PUBLISHED:
+            moving = moving.exclude(status=Entry.Status.SCHEDULED, published_at__gt=now)
+        changed = list(moving.values_list("pk", "published_at", "kind"))
+        ids = [pk for pk, _, _ in changed]
+        if status in (Entry.Status.PUBLISHED, Entry.Status.SCHEDULED):
+            due = Entry.objects.filter(pk__in=ids, published_at__lte=now)
+            due.update(status=Entry.Status.PUBLISHED, modified_at=now)
+            later = Entry.objects.filter(pk__in=ids, published_at__gt=now)
+            later.update(status=Entry.Status.SCHEDULED, modified_at=now)
+        else:
+            Entry.objects.filter(pk__in=ids).update(status=status, modified_at=now)
+        MonthArchive.objects.refresh(at for _, at, kind in changed if kind == Entry.Kind.POST)
+        filed = Entry.categories.through.objects.filter(entry__in=ids).values("category")
+        Category.objects.filter(pk__in=filed).refresh_counts()
+        Tag.refresh_counts(TaggedEntry.objects.filter(content_object__in=ids).values("tag"))
+        archive_changed()
+        return Entry.objects.filter(pk__in=ids)
+
+    def set_comments_open(self, is_open):
+        from newsarchive.caching import archive_changed
+
+        ids = list(self.exclude(comments_open=is_open).values_list("pk", flat=True))
+        Entry.objects.filter(pk__in=ids).update(comments_open=is_open, modified_at=timezone.now())
+        archive_changed()
+        return Entry.objects.filter(pk__in=ids)
 
 
 class Entry(models.Model):
@@ -790,6 +972,25 @@ class DiscussionSettings(models.Model):
         if self.close_after_days is None:
             return False
         return entry.published_at < timezone.now() - datetime.timedelta(days=self.close_after_days)
+
+
+def refiled(entry_ids, category_ids):
+    """After entries changed categories: those left in none go to Uncategorized, the
+    categories touched are recounted, caches go stale. Returns the changed entries."""
+    from newsarchive.caching import archive_changed
+
+    through = Entry.categories.through
+    bare = Entry.objects.filter(pk__in=entry_ids).exclude(
+        Exists(through.objects.filter(entry=OuterRef("pk")))
+    )
+    uncategorized = Category.uncategorized()
+    through.objects.bulk_create(
+        through(entry_id=pk, category_id=uncategorized.pk)
+        for pk in bare.values_list("pk", flat=True)
+    )
+    Category.objects.filter(pk__in={*category_ids, uncategorized.pk}).refresh_counts()
+    archive_changed()
+    return Entry.objects.filter(pk__in=entry_ids)
 
 
 def rebuild_counts():

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from newsarchive import content
 from newsarchive.comments.forms import CommentForm
-from newsarchive.models import Category, Comment, DiscussionSettings, Entry, OldPermalink, Tag
+from newsarchive.models import (
+    Category,
+    CategoryRedirect,
+    Comment,
+    DiscussionSettings,
+    Entry,
+    OldPermalink,
+    Tag,
+)
 
 
 class EntryListMixin:
@@ -150,8 +158,19 @@ class EntryDayArchiveView(DateArchiveMixin, generic.DayArchiveView):
 
 
 class CategoryArchiveView(EntryListMixin, generic.ListView):
+    def get(self, request, *args, **kwargs):
+        self.category = Category.objects.filter(path=kwargs["path"]).first()
+        if self.category is None:
+            # A renamed or merged category's old address leads to where it went.
+            moved = get_object_or_404(
+                CategoryRedirect.objects.select_related("category"), old_path=kwargs["path"]
+            )
+            page = kwargs.get("page")
+            target = moved.category.get_absolute_url() + (f"page/{page}/" if page else "")
+            return HttpResponsePermanentRedirect(target)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.category = get_object_or_404(Category, path=self.kwargs["path"])
         self.feed_url = reverse("feed-category", kwargs={"path": self.category.path})
         return super().get_queryset().in_category(self.category)
 

@@ -1,78 +1,18 @@
-import taggit.models
+"""The moderation queue and the Discussion settings."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Case, Count, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from newsarchive.admin.base import URL_FIELDS
 from newsarchive.comments import moderation, notifications
-from newsarchive.models import Category, Comment, DiscussionSettings, Entry, Source, Tag
-
-# taggit's own tag model is unused: entries are tagged with newsarchive's Tag.
-admin.site.unregister(taggit.models.Tag)
-
-# Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
-
-
-@admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
-    list_display = ["title", "published_at", "status", "source"]
-    readonly_fields = ["comment_summary"]
-    list_filter = ["status", "source"]
-    list_select_related = ["source"]
-    search_fields = ["title", "byline"]
-    date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["categories"]
-    list_per_page = 100
-    show_full_result_count = False
-
-    @admin.display(description="comments")
-    def comment_summary(self, entry):
-        if entry.pk is None:
-            return "None yet."
-        counts = dict(entry.comments.values_list("status").annotate(n=Count("pk")))
-        queue = reverse("admin:newsarchive_comment_changelist")
-        pending = f"{queue}?entry__id__exact={entry.pk}&status__exact=pending"
-        return format_html(
-            '{} approved, <a href="{}">{} awaiting moderation</a>, {} spam.',
-            counts.get(Comment.Status.APPROVED, 0),
-            pending,
-            counts.get(Comment.Status.PENDING, 0),
-            counts.get(Comment.Status.SPAM, 0),
-        )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.ensure_category()
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "path", "entry_count"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "entry_count"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    formfield_overrides = URL_FIELDS
-    list_display = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+from newsarchive.models import Comment, DiscussionSettings, Entry
 
 
 class EntryWithPendingFilter(admin.SimpleListFilter):
