@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from newsarchive import content
-from newsarchive.models import Category, Comment, Entry, Tag
+from newsarchive.models import Category, Comment, Entry, Provenance, Tag
 from newsarchive.views import date_or_404
 
 FEED_LENGTH = 10
@@ -140,3 +140,25 @@ class EntryCommentsFeed(LatestCommentsFeed):
 
     def comments(self, entry):
         return entry.comments.approved()
+
+
+class ProvenanceFeed(LatestEntriesFeed):
+    """A feed per source, writer or dateline: "everything AP filed from Baghdad" is a
+    search filtered by both, and each of these is one of its halves."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Provenance, kind=self.kind, slug=slug)
+
+    def title(self, provenance):
+        return f"{settings.BLOG_NAME} » {provenance.get_kind_display()}: {provenance.name}"
+
+    def link(self, provenance):
+        return provenance.get_absolute_url()
+
+    def items(self, provenance):
+        entries = Entry.objects.public().for_listing().from_provenance(self.kind, provenance.slug)
+        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])

@@ -1,16 +1,18 @@
 """The archive: entries filed into categories and tags, their comments, and kept counts."""
 
 import datetime
+import re
 import zoneinfo
 from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.deletion import ProtectedError
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONObject, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -246,6 +248,10 @@ class TaggedEntry(TaggedItemBase):
         ]
 
 
+# What a link to an entry needs.
+SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "password", "path")
+
+
 class EntryQuerySet(models.QuerySet):
     def public(self):
         """Published and not dated in the future: what readers may see."""
@@ -286,6 +292,68 @@ class EntryQuerySet(models.QuerySet):
         )
         return self.filter(Exists(filed))
 
+    def from_provenance(self, kind, slug):
+        """Entries from one source, by one writer or from one dateline (by their slugs)."""
+        return self.filter(**{PROVENANCE_FIELDS[kind]: slug})
+
+    def related_to(self, entry, limit=5):
+        """Up to `limit` entries like this one: sharing its rarer tags most, then its categories
+        and title words; topped up with the entries just before it in its categories.
+
+        Always two queries, whatever the entry has, so the entry page's cost stays fixed.
+        """
+        through = Entry.categories.through.objects
+        mine = (
+            through.filter(entry=entry.pk)
+            .exclude(category__slug=Category.UNCATEGORIZED_SLUG)
+            .values("category")
+        )
+        my_tags = TaggedEntry.objects.filter(content_object=entry.pk).values("tag")
+        by_tags = dict(
+            TaggedEntry.objects.filter(tag__in=my_tags)
+            .exclude(content_object=entry.pk)
+            .values_list("content_object")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:50]
+        )
+        in_my_categories = Exists(through.filter(entry=OuterRef("pk"), category__in=mine))
+        nearby = (
+            self.posts()
+            .filter(in_my_categories, published_at__lt=entry.published_at)
+            .order_by("-published_at")
+            .values("pk")[: limit * 2]
+        )
+        shared = (
+            through.filter(entry=OuterRef("pk"), category__in=mine)
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        candidates = list(
+            self.posts()
+            .filter(Q(pk__in=list(by_tags)) | Q(pk__in=nearby))
+            .exclude(pk=entry.pk)
+            .annotate(shared_categories=Coalesce(Subquery(shared), 0))
+            .only(*SUMMARY_FIELDS)
+        )
+        title_words = set(entry.title.lower().split())
+        for candidate in candidates:
+            shared_words = title_words & set(candidate.title.lower().split())
+            candidate.score = 3 * by_tags.get(candidate.pk, 0) + 2 * candidate.shared_categories
+            candidate.score += len(shared_words)
+        candidates.sort(key=lambda c: (-c.score, abs(c.published_at - entry.published_at)))
+        return candidates[:limit]
+
+    def on_this_day(self, day, limit=5):
+        """Entries from the same day of the year in other years, newest first."""
+        return (
+            self.posts()
+            .filter(month_day=day.month * 100 + day.day)
+            .exclude(published_on__year=day.year)
+            .order_by("-published_at")
+            .only(*SUMMARY_FIELDS)[:limit]
+        )
+
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
@@ -314,6 +382,25 @@ class EntryQuerySet(models.QuerySet):
             ),
             next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
         )
+
+    def fill_derived_fields(self, batch_size=2000):
+        """Derive what bulk loads (which skip save()) left empty: month_day, writer and
+        dateline slugs."""
+        self.filter(month_day=0).update(
+            month_day=ExtractMonth("published_on") * 100 + ExtractDay("published_on")
+        )
+        missing = self.filter(
+            (~Q(byline="") & Q(writer_slug="")) | (~Q(dateline="") & Q(dateline_slug=""))
+        ).only("byline", "dateline")
+        while batch := list(missing[:batch_size]):
+            for entry in batch:
+                entry.writer_slug, entry.dateline_slug = provenance_slugs(
+                    entry.byline, entry.dateline
+                )
+                # An entry whose byline yields no slug must not be picked up again.
+                entry.writer_slug = entry.writer_slug or "-"
+                entry.dateline_slug = entry.dateline_slug or "-"
+            Entry.objects.bulk_update(batch, ["writer_slug", "dateline_slug"])
 
     def publish_due(self):
         """Publish scheduled entries whose time has come, as WordPress's scheduler does."""
@@ -408,6 +495,12 @@ class EntryQuerySet(models.QuerySet):
         else:
             Entry.objects.filter(pk__in=ids).update(status=status, modified_at=now)
         MonthArchive.objects.refresh(at for _, at, kind in changed if kind == Entry.Kind.POST)
+        Provenance.objects.refresh_for(
+            Entry.objects.posts()
+            .filter(pk__in=ids)
+            .values("source_id", "writer_slug", "dateline_slug")
+            .distinct()
+        )
         filed = Entry.categories.through.objects.filter(entry__in=ids).values("category")
         Category.objects.filter(pk__in=filed).refresh_counts()
         Tag.refresh_counts(TaggedEntry.objects.filter(content_object__in=ids).values("tag"))
@@ -512,6 +605,15 @@ class Entry(models.Model):
     contributors = models.TextField(
         blank=True, help_text='Contributor credits: "… contributed to this report."'
     )
+    writer_slug = models.SlugField(
+        max_length=200, blank=True, editable=False, help_text="The byline's writer, for /byline/…/."
+    )
+    dateline_slug = models.SlugField(
+        max_length=100, blank=True, editable=False, help_text="For /dateline/…/."
+    )
+    month_day = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Month × 100 + day, for “on this day”."
+    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -534,6 +636,10 @@ class Entry(models.Model):
             models.Index(
                 fields=["status", "is_sticky", "published_at", "id"], name="entry_status_sticky"
             ),
+            models.Index(fields=["writer_slug", "published_at"], name="entry_writer_time"),
+            models.Index(fields=["dateline_slug", "published_at"], name="entry_dateline_time"),
+            models.Index(fields=["source", "published_at"], name="entry_source_time"),
+            models.Index(fields=["month_day", "published_at"], name="entry_month_day"),
         ]
 
     def __str__(self):
@@ -549,39 +655,24 @@ class Entry(models.Model):
         self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
         if self.kind == self.Kind.PAGE:
             self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
+        self.month_day = self.published_on.month * 100 + self.published_on.day
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "status", "published_on", "path"}
+            derived = {
+                "status",
+                "published_on",
+                "path",
+                "writer_slug",
+                "dateline_slug",
+                "month_day",
+            }
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         saved = getattr(self, "_saved", {})
         with transaction.atomic():
             super().save(*args, **kwargs)
-            moved = (
-                saved.get("slug", self.slug) != self.slug
-                or saved.get("published_on", self.published_on) != self.published_on
-            )
-            if saved and moved and self.kind == self.Kind.POST:
-                OldPermalink.objects.update_or_create(
-                    published_on=saved["published_on"],
-                    slug=saved["slug"],
-                    defaults={"entry": self},
-                )
-            recount = (
-                saved.get("status") != self.status or saved.get("published_at") != self.published_at
-            )
-            if recount and self.kind == self.Kind.POST:
-                months = {self.published_at, saved.get("published_at")} - {None}
-                MonthArchive.objects.refresh(months)
-                if (
-                    self.status == self.Status.PUBLISHED
-                    or saved.get("status") == self.Status.PUBLISHED
-                ):
-                    self.categories.all().refresh_counts()
-                    Tag.refresh_counts(self.tags.values("pk"))
-        self._saved = {
-            "slug": self.slug,
-            "published_on": self.published_on,
-            "status": self.status,
-            "published_at": self.published_at,
-        }
+            self._keep_old_permalink(saved)
+            self._recount(saved)
+        self._saved = {name: getattr(self, name) for name in self.TRACKED}
 
     def get_absolute_url(self):
         if self.kind == self.Kind.PAGE:
@@ -591,12 +682,45 @@ class Entry(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         entry = super().from_db(db, field_names, values)
-        entry._saved = {
-            name: getattr(entry, name)
-            for name in ("slug", "published_on", "status", "published_at")
-            if name in field_names
-        }
+        entry._saved = {name: getattr(entry, name) for name in cls.TRACKED if name in field_names}
         return entry
+
+    TRACKED = (
+        "slug", "published_on", "status", "published_at", "source_id", "writer_slug",
+        "dateline_slug",
+    )  # fmt: skip
+
+    def _keep_old_permalink(self, saved):
+        moved = (
+            saved.get("slug", self.slug) != self.slug
+            or saved.get("published_on", self.published_on) != self.published_on
+        )
+        if saved and moved and self.kind == self.Kind.POST:
+            OldPermalink.objects.update_or_create(
+                published_on=saved["published_on"], slug=saved["slug"], defaults={"entry": self}
+            )
+
+    def _recount(self, saved):
+        """Recount the months, categories, tags and provenance this save can have changed."""
+        if self.kind != self.Kind.POST or all(
+            saved.get(name) == getattr(self, name) for name in self.TRACKED if name != "slug"
+        ):
+            return
+        if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
+            MonthArchive.objects.refresh({self.published_at, saved.get("published_at")} - {None})
+        published = self.Status.PUBLISHED
+        if self.status == published or saved.get("status") == published:
+            if saved.get("status") != self.status:
+                self.categories.all().refresh_counts()
+                Tag.refresh_counts(self.tags.values("pk"))
+            Provenance.objects.refresh_for([saved, self._provenance_values()])
+
+    def _provenance_values(self):
+        return {
+            "source_id": self.source_id,
+            "writer_slug": self.writer_slug,
+            "dateline_slug": self.dateline_slug,
+        }
 
     def get_comment_post_url(self):
         return reverse("comment-post", kwargs=self._permalink_kwargs())
@@ -745,6 +869,111 @@ class OldPermalink(models.Model):
 
     def __str__(self):
         return f"{self.published_on:%Y/%m/%d}/{self.slug}/"
+
+
+def writer_name(byline):
+    """The person in a byline: "SCHEHEREZADE FARAMARZI, Associated Press Writer" → the name,
+    in title case when the byline shouts it."""
+    name = byline.split(",")[0].strip()
+    name = re.sub(r"^by\s+", "", name, flags=re.IGNORECASE)
+    return name.title() if name.isupper() else name
+
+
+def provenance_slugs(byline, dateline):
+    return slugify(writer_name(byline), allow_unicode=True)[:200], slugify(dateline)[:100]
+
+
+# Where each kind of provenance is found on an entry.
+PROVENANCE_FIELDS = {"source": "source__slug", "writer": "writer_slug", "dateline": "dateline_slug"}
+
+
+class ProvenanceQuerySet(models.QuerySet):
+    def refresh_for(self, values):
+        """Recount the sources, writers and datelines named in these dicts of entry values."""
+        sources = Source.objects.in_bulk({v.get("source_id") for v in values} - {None})
+        keys = set()
+        for v in values:
+            if v.get("source_id") in sources:
+                keys.add(("source", sources[v["source_id"]].slug))
+            keys.update(
+                (kind, v.get(f"{kind}_slug"))
+                for kind in ("writer", "dateline")
+                if v.get(f"{kind}_slug")
+            )
+        for kind, slug in keys:
+            self._refresh(kind, slug)
+
+    def _refresh(self, kind, slug):
+        entries = Entry.objects.posts().filter(
+            status=Entry.Status.PUBLISHED, **{PROVENANCE_FIELDS[kind]: slug}
+        )
+        count = entries.count()
+        if not count:
+            self.filter(kind=kind, slug=slug).delete()
+            return
+        self.update_or_create(
+            kind=kind,
+            slug=slug,
+            defaults={"entry_count": count, "name": Provenance.name_of(kind, entries.first())},
+        )
+
+    def rebuild(self):
+        """Recount every source, writer and dateline from scratch (after bulk loads)."""
+        self.all().delete()
+        published = Entry.objects.posts().filter(status=Entry.Status.PUBLISHED).order_by()
+        rows = []
+        for kind, field in PROVENANCE_FIELDS.items():
+            name_field = {"source": "source__name", "writer": "byline", "dateline": "dateline"}[
+                kind
+            ]
+            grouped = (
+                published.exclude(**{field: ""})
+                .exclude(**{f"{field}__isnull": True})
+                .values(field)
+                .annotate(n=Count("pk"), name=models.Min(name_field))
+            )
+            for row in grouped:
+                name = writer_name(row["name"]) if kind == "writer" else row["name"]
+                rows.append(Provenance(kind=kind, slug=row[field], name=name, entry_count=row["n"]))
+        self.bulk_create(rows, batch_size=2000)
+
+    def top(self, per_kind=10):
+        """The sources, writers and datelines with most entries, `per_kind` of each."""
+        rank = Window(RowNumber(), partition_by="kind", order_by=[F("entry_count").desc(), "name"])
+        return self.annotate(rank=rank).filter(rank__lte=per_kind).order_by("kind", "rank")
+
+
+class Provenance(models.Model):
+    """Published entries per source, writer and dateline, kept current like the month counts."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", "Source"
+        WRITER = "writer", "Byline"
+        DATELINE = "dateline", "Dateline"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    name = models.CharField(max_length=300)
+    entry_count = models.PositiveIntegerField()
+
+    objects = ProvenanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-entry_count", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "slug"], name="unique_provenance")]
+
+    def __str__(self):
+        return f"{self.name} ({self.entry_count})"
+
+    def get_absolute_url(self):
+        route = {"source": "source", "writer": "byline", "dateline": "dateline"}[self.kind]
+        return reverse(route, kwargs={"slug": self.slug})
+
+    @staticmethod
+    def name_of(kind, entry):
+        if kind == "source":
+            return entry.source.name
+        return writer_name(entry.byline) if kind == "writer" else entry.dateline
 
 
 class MonthArchiveQuerySet(models.QuerySet):
@@ -998,7 +1227,9 @@ def rebuild_counts():
     from newsarchive.caching import archive_changed
 
     with transaction.atomic():
+        Entry.objects.fill_derived_fields()
         MonthArchive.objects.rebuild()
         Category.objects.all().refresh_counts()
         Tag.refresh_counts()
+        Provenance.objects.rebuild()
     archive_changed()

@@ -16,6 +16,7 @@ from newsarchive.models import (
     DiscussionSettings,
     Entry,
     MonthArchive,
+    Provenance,
     Tag,
     TaggedEntry,
 )
@@ -48,6 +49,7 @@ def recount_after_delete(sender, instance, **kwargs):
         category_ids, tag_ids = getattr(instance, "_filed_under", ([], []))
         Category.objects.filter(pk__in=category_ids).refresh_counts()
         Tag.refresh_counts(tag_ids)
+        Provenance.objects.refresh_for([instance._provenance_values()])
     archive_changed()
 
 

@@ -25,6 +25,7 @@ from newsarchive.models import (
     Tag,
     TaggedEntry,
     blog_timezone,
+    provenance_slugs,
     rebuild_counts,
 )
 
@@ -416,6 +417,9 @@ class _Generator:
                 entry.contributors = contributors
         if rng.random() < 0.15:
             entry.credit_line = rng.choice(CREDITS)
+        # The fields save() derives, so rebuild_counts() finds nothing left to fill in.
+        entry.writer_slug, entry.dateline_slug = provenance_slugs(entry.byline, entry.dateline)
+        entry.month_day = entry.published_on.month * 100 + entry.published_on.day
         entry.body = self._body(entry, words, verb[1], contributors)
         tag_count = rng.choices(range(6), (15, 20, 25, 20, 12, 8))[0]
         picked_tags = rng.choices(self.tags, cum_weights=self.tag_weights, k=tag_count)

@@ -47,6 +47,7 @@ urlpatterns = [
     path("feed/", feeds.LatestEntriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestEntriesAtomFeed(), name="feed-atom"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed-comments"),
+    path("search/", views.search, name="search"),
     path(
         "comments/unsubscribe/<str:token>/", comment_views.unsubscribe, name="comment-unsubscribe"
     ),
@@ -66,6 +67,16 @@ urlpatterns = [
     path("tag/<str:slug>/feed/", feeds.TagFeed(), name="feed-tag"),
     *paginated("tag/<str:slug>/", views.TagArchiveView.as_view(), "tag"),
     *paginated("author/<str:username>/", views.AuthorArchiveView.as_view(), "author"),
+    *[
+        route
+        for prefix, kind in [("source", "source"), ("byline", "writer"), ("dateline", "dateline")]
+        for route in [
+            path(f"{prefix}/<str:slug>/feed/", feeds.ProvenanceFeed(kind), name=f"feed-{prefix}"),
+            *paginated(
+                f"{prefix}/<str:slug>/", views.ProvenanceArchiveView.as_view(kind=kind), prefix
+            ),
+        ]
+    ],
     path("admin/", admin.site.urls),
     # Last: anything else may be a stand-alone page (`/about/`).
     path("<path:path>/", views.page_detail, name="page"),

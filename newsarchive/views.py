@@ -11,12 +11,15 @@ from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.dateformat import format as format_date
 from django.views import generic
 from django.views.decorators.http import require_http_methods
 
 from newsarchive import content
+from newsarchive import search as finding
+from newsarchive.caching import cached
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import (
     Category,
@@ -25,6 +28,7 @@ from newsarchive.models import (
     DiscussionSettings,
     Entry,
     OldPermalink,
+    Provenance,
     Tag,
 )
 
@@ -65,14 +69,27 @@ class EntryListMixin:
         return ""
 
 
+def on_this_day(day):
+    """Entries from this day of the year in other years (a cached fragment)."""
+    key = f"on-this-day-{day:%Y-%m-%d}"
+    return cached(key, lambda: list(Entry.objects.public().on_this_day(day)))
+
+
 class HomeView(EntryListMixin, generic.ListView):
     empty_is_404 = False
     ordering = ("-is_sticky", "-published_at", "-pk")
-    extra_context = {"is_home": True}
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        return super().get_context_data(
+            is_home=True, on_this_day=on_this_day(today), on_this_day_date=today, **kwargs
+        )
 
 
 def home(request, page=None):
     """The front page, which also answers WordPress's query-string links (`/?p=123`)."""
+    if "s" in request.GET:
+        return search(request)
     if page is None and request.GET:
         legacy = legacy_redirect(request.GET)
         if legacy:
@@ -152,6 +169,12 @@ class EntryMonthArchiveView(DateArchiveMixin, generic.MonthArchiveView):
 
 
 class EntryDayArchiveView(DateArchiveMixin, generic.DayArchiveView):
+    def get_context_data(self, **kwargs):
+        day = date_or_404(int(self.get_year()), int(self.get_month()), int(self.get_day()))
+        return super().get_context_data(
+            on_this_day=on_this_day(day), on_this_day_date=day, **kwargs
+        )
+
     def get_heading(self):
         day = date_or_404(int(self.get_year()), int(self.get_month()), int(self.get_day()))
         return f"Archive for {format_date(day, 'F jS, Y')}"
@@ -302,8 +325,10 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             initial={**remembered_commenter(request), "parent": request.GET.get("replyto")},
         )
     replying_to = form and form["parent"].value()
+    public = Entry.objects.public()
     context = {
         "entry": entry,
+        "related": cached(f"related-{entry.pk}", lambda: list(public.related_to(entry))),
         "body_html": content.render_body(parts[page - 1]),
         "page_numbers": range(1, len(parts) + 1) if len(parts) > 1 else None,
         "page_number": page,
@@ -357,3 +382,52 @@ def entry_comment_page(request, year, month, day, slug, number):
         Entry.objects.public(), published_on=date_or_404(year, month, day), slug=slug
     )
     return HttpResponsePermanentRedirect(f"{entry.get_absolute_url()}?cpage={number}#comments")
+
+
+def search(request):
+    """Search results (`/search/?q=…`, or WordPress's `/?s=…`), with filters beside them."""
+    text = finding.clean(request.GET.get("q", request.GET.get("s", "")))
+    chosen = {name: request.GET.get(name, "") for name in finding.FILTERS}
+    context = {"query": text, "chosen": chosen, "is_filtered": finding.is_filtered(chosen)}
+    if text:
+        matches = finding.apply_filters(finding.matching(text), chosen)
+        page = Paginator(matches.order_by("-rank", "-published_at", "-pk"), 10).get_page(
+            request.GET.get("page")
+        )
+        entries = Entry.attach_filing(page.object_list)
+        for entry in entries:
+            entry.highlighted = finding.highlighted(entry.snippet)
+        context.update(
+            page_obj=page,
+            entries=entries,
+            filters=finding.facet_links(finding.facets(matches), text, chosen),
+            previous_url=page.has_previous()
+            and finding.search_url(text, chosen, page.previous_page_number()),
+            next_url=page.has_next() and finding.search_url(text, chosen, page.next_page_number()),
+            unfiltered_url=finding.search_url(text, {}),
+        )
+        if not page.paginator.count:
+            context["alternatives"] = finding.alternatives(text)
+    return render(request, "newsarchive/search.html", context)
+
+
+class ProvenanceArchiveView(EntryListMixin, generic.ListView):
+    """Everything from one source, by one writer or from one dateline (`/source/…/`)."""
+
+    kind = None
+    headings = {
+        "source": "Entries from {}",
+        "writer": "Entries by {}",
+        "dateline": "Entries datelined {}",
+    }
+
+    def get(self, request, *args, **kwargs):
+        self.provenance = get_object_or_404(Provenance, kind=self.kind, slug=kwargs["slug"])
+        self.feed_url = f"{self.provenance.get_absolute_url()}feed/"
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().from_provenance(self.kind, self.provenance.slug)
+
+    def get_heading(self):
+        return self.headings[self.kind].format(self.provenance.name)

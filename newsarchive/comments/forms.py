@@ -8,24 +8,23 @@ from newsarchive.models import Comment
 
 # A person needs more than this to read an entry and write; a script does not.
 MIN_SECONDS_TO_COMMENT = 2
-_issued = signing.TimestampSigner(salt="newsarchive.comment-form")
+_issued = signing.Signer(salt="newsarchive.comment-form")
 
 
 def issue_token(entry):
-    """A signed note of which entry's form this is and when it was served."""
-    return _issued.sign(str(entry.pk))
+    """A signed note of which entry's form this is and when (to the millisecond) it was served."""
+    return _issued.sign(f"{entry.pk}:{round(time.time() * 1000)}")
 
 
 def seconds_since_issued(token, entry):
     """Seconds since the form was served, or None if the token is forged or for another entry."""
     try:
-        value = _issued.unsign(token)
-    except signing.BadSignature:
+        entry_id, milliseconds = _issued.unsign(token).split(":")
+    except (signing.BadSignature, ValueError):
         return None
-    if value != str(entry.pk):
+    if entry_id != str(entry.pk) or not milliseconds.isdigit():
         return None
-    issued_at = signing.b62_decode(token.rsplit(":", 2)[1])
-    return time.time() - issued_at
+    return time.time() - int(milliseconds) / 1000
 
 
 class WebAddressField(forms.URLField):

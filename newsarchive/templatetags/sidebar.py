@@ -5,13 +5,19 @@ import math
 from django import template
 
 from newsarchive.caching import cached
-from newsarchive.models import Category, Entry, MonthArchive, Tag
+from newsarchive.models import SUMMARY_FIELDS, Category, Entry, MonthArchive, Provenance, Tag
 
 register = template.Library()
 
 RECENT_ENTRIES = 10
 TAG_CLOUD_SIZE = 45
 TAG_SIZES = 5
+PROVENANCE_SIZE = 5
+
+
+@register.inclusion_tag("sidebar/search.html")
+def sidebar_search():
+    return {}
 
 
 @register.inclusion_tag("sidebar/months.html")
@@ -23,8 +29,7 @@ def sidebar_months():
 def sidebar_recent():
     def recent():
         entries = Entry.objects.public().posts().newest_first()
-        fields = ("kind", "title", "slug", "published_on", "password")
-        return list(entries.only(*fields)[:RECENT_ENTRIES])
+        return list(entries.only(*SUMMARY_FIELDS)[:RECENT_ENTRIES])
 
     return {"entries": cached("sidebar-recent", recent)}
 
@@ -43,6 +48,24 @@ def filed_categories():
             parts = category.path.split("/")
             shown.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
     return [c for c in categories if c.path in shown]
+
+
+@register.inclusion_tag("sidebar/provenance.html")
+def sidebar_provenance():
+    return {"groups": cached("sidebar-provenance", top_provenance)}
+
+
+def top_provenance():
+    """The sources, bylines and datelines with the most entries, five of each."""
+    titles = dict(Provenance.Kind.choices)
+    groups = {}
+    for row in Provenance.objects.top(PROVENANCE_SIZE):
+        groups.setdefault(row.kind, []).append(row)
+    return [
+        (f"{titles[kind]}s", groups[kind])
+        for kind in ("source", "writer", "dateline")
+        if kind in groups
+    ]
 
 
 @register.inclusion_tag("sidebar/tags.html")

@@ -1,0 +1,216 @@
+"""What the parsed elements say, as plain records: authors, terms, items and their comments.
+
+Values are kept as WordPress wrote them (content, slugs, guids, meta values); only numbers,
+flags and dates are interpreted. Dates are checked here so a bad one is reported with its
+line rather than failing somewhere in the database.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from newsarchive.wxr.parser import WXRError
+
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def number(text):
+    """An integer id, or None for empty, zero-padded junk or anything not a number."""
+    text = text.strip()
+    return int(text) if text.isdigit() else None
+
+
+def wp_datetime(text, where):
+    """A naive datetime from WordPress's `YYYY-MM-DD HH:MM:SS`, or None if empty or zero."""
+    text = text.strip()
+    if not text or text.startswith("0000-00-00"):
+        return None
+    try:
+        return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        try:
+            return datetime.datetime.fromisoformat(text).replace(tzinfo=None)
+        except ValueError:
+            raise WXRError(
+                f"{text!r} is not a date WordPress writes (YYYY-MM-DD HH:MM:SS)", *where
+            ) from None
+
+
+@dataclass(slots=True)
+class Author:
+    id: int | None
+    login: str
+    email: str = ""
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+@dataclass(slots=True)
+class Term:
+    taxonomy: str  # "category", "post_tag" or another taxonomy
+    slug: str
+    name: str
+    term_id: int | None = None
+    parent_slug: str = ""
+    description: str = ""
+
+
+@dataclass(slots=True)
+class Comment:
+    id: int | None
+    author: str
+    email: str
+    url: str
+    ip: str
+    date: datetime.datetime | None
+    date_gmt: datetime.datetime | None
+    content: str
+    approved: str
+    type: str
+    parent: int | None
+    user_id: int | None
+    line: int
+
+
+@dataclass(slots=True)
+class Item:
+    post_id: int | None
+    post_type: str
+    status: str
+    title: str
+    slug: str
+    content: str
+    excerpt: str
+    guid: str
+    creator: str
+    date: datetime.datetime | None
+    date_gmt: datetime.datetime | None
+    modified_gmt: datetime.datetime | None
+    comment_status: str
+    ping_status: str
+    parent: int | None
+    menu_order: int
+    password: str
+    is_sticky: bool
+    attachment_url: str
+    terms: list = field(default_factory=list)  # (taxonomy, slug, name)
+    meta: list = field(default_factory=list)  # (key, value)
+    comments: list = field(default_factory=list)
+    line: int = 0
+    column: int = 0
+
+
+def author(element):
+    return Author(
+        id=number(element.value("wp:author_id")),
+        login=element.value("wp:author_login").strip(),
+        email=element.value("wp:author_email").strip(),
+        display_name=element.value("wp:author_display_name").strip(),
+        first_name=element.value("wp:author_first_name").strip(),
+        last_name=element.value("wp:author_last_name").strip(),
+    )
+
+
+def term(element):
+    """A channel-level wp:category, wp:tag or wp:term."""
+    value = element.value
+    if element.key == "wp:category":
+        return Term(
+            "category",
+            value("wp:category_nicename").strip(),
+            value("wp:cat_name").strip(),
+            number(value("wp:term_id")),
+            value("wp:category_parent").strip(),
+            value("wp:category_description"),
+        )
+    if element.key == "wp:tag":
+        return Term(
+            "post_tag",
+            value("wp:tag_slug").strip(),
+            value("wp:tag_name").strip(),
+            number(value("wp:term_id")),
+            "",
+            value("wp:tag_description"),
+        )
+    taxonomy = value("wp:term_taxonomy").strip()
+    return Term(
+        "post_tag" if taxonomy == "tag" else taxonomy,
+        value("wp:term_slug").strip(),
+        value("wp:term_name").strip(),
+        number(value("wp:term_id")),
+        value("wp:term_parent").strip(),
+        value("wp:term_description"),
+    )
+
+
+def item(element):
+    where = (None, element.line, element.column)
+    value = element.value
+    terms, meta, comments = [], [], []
+    for child in element.children:
+        if child.key == "category":
+            nicename = child.attrs.get("nicename")
+            # WXR 1.0 repeats each term without a nicename; WordPress ignores those.
+            if nicename is not None:
+                domain = child.attrs.get("domain", "category")
+                taxonomy = "post_tag" if domain == "tag" else domain
+                terms.append((taxonomy, nicename.strip(), child.text.strip()))
+        elif child.key == "wp:postmeta":
+            meta.append((child.value("wp:meta_key"), child.value("wp:meta_value")))
+        elif child.key == "wp:comment":
+            comments.append(comment(child))
+    sticky = (value("wp:is_sticky") or value("wp:sticky")).strip()
+    return Item(
+        post_id=number(value("wp:post_id")),
+        post_type=value("wp:post_type", "post").strip() or "post",
+        status=value("wp:status").strip(),
+        title=value("title"),
+        slug=value("wp:post_name").strip(),
+        content=value("content:encoded"),
+        excerpt=value("excerpt:encoded"),
+        guid=value("guid").strip(),
+        creator=value("dc:creator").strip(),
+        date=wp_datetime(value("wp:post_date"), where),
+        date_gmt=wp_datetime(value("wp:post_date_gmt"), where),
+        modified_gmt=wp_datetime(value("wp:post_modified_gmt"), where),
+        comment_status=value("wp:comment_status", "open").strip(),
+        ping_status=value("wp:ping_status", "open").strip(),
+        parent=number(value("wp:post_parent")),
+        menu_order=_integer(value("wp:menu_order")),
+        password=value("wp:post_password"),
+        is_sticky=sticky == "1",
+        attachment_url=value("wp:attachment_url").strip(),
+        terms=terms,
+        meta=meta,
+        comments=comments,
+        line=element.line,
+        column=element.column,
+    )
+
+
+def comment(element):
+    value = element.value
+    where = (None, element.line, element.column)
+    return Comment(
+        id=number(value("wp:comment_id")),
+        author=value("wp:comment_author").strip(),
+        email=value("wp:comment_author_email").strip(),
+        url=value("wp:comment_author_url").strip(),
+        ip=value("wp:comment_author_IP").strip(),
+        date=wp_datetime(value("wp:comment_date"), where),
+        date_gmt=wp_datetime(value("wp:comment_date_gmt"), where),
+        content=value("wp:comment_content"),
+        approved=value("wp:comment_approved").strip(),
+        type=value("wp:comment_type").strip(),
+        parent=number(value("wp:comment_parent")),
+        user_id=number(value("wp:comment_user_id")),
+        line=element.line,
+    )
+
+
+def _integer(text):
+    text = text.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return 0
