@@ -11,6 +11,8 @@ class NewsarchiveConfig(AppConfig):
 
         from newsarchive import signals  # noqa: F401 - connects the receivers
         from newsarchive.roles import ensure_roles
+        from newsarchive.search import keep_sqlite_index
 
         # After Django has created this app's permissions, give them to the two roles.
         post_migrate.connect(ensure_roles, sender=self)
+        post_migrate.connect(keep_sqlite_index, sender=self)

@@ -1,5 +1,10 @@
-def blog(request):
-    """The blog's name and tagline for every page (constants: no queries)."""
-    from django.conf import settings
+from django.conf import settings
 
-    return {"blog_name": settings.BLOG_NAME, "blog_tagline": settings.BLOG_TAGLINE}
+
+def blog(request):
+    """The blog's name and tagline, and this page's canonical address (no queries)."""
+    return {
+        "blog_name": settings.BLOG_NAME,
+        "blog_tagline": settings.BLOG_TAGLINE,
+        "canonical_url": request.build_absolute_uri(request.path),
+    }

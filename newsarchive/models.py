@@ -84,13 +84,12 @@ class CategoryQuerySet(models.QuerySet):
         published = Entry.categories.through.objects.filter(
             category=OuterRef("pk"), entry__status=Entry.Status.PUBLISHED
         )
+        grouped = published.order_by().values("category")
         self.update(
-            entry_count=Coalesce(
-                Subquery(
-                    published.order_by().values("category").annotate(n=Count("pk")).values("n")
-                ),
-                0,
-            )
+            entry_count=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
+            latest_at=Subquery(
+                grouped.annotate(latest=models.Max("entry__published_at")).values("latest")
+            ),
         )
 
 
@@ -107,6 +106,7 @@ class Category(models.Model):
         max_length=1000, unique=True, editable=False, help_text="Slugs from the top, joined by /."
     )
     entry_count = models.PositiveIntegerField(default=0, editable=False)
+    latest_at = models.DateTimeField(null=True, editable=False)
     wp_term_id = models.PositiveIntegerField(
         "WordPress term id", null=True, blank=True, unique=True
     )
@@ -983,15 +983,18 @@ class MonthArchiveQuerySet(models.QuerySet):
         months = {timezone.localtime(moment, tz).date().replace(day=1) for moment in datetimes}
         for month in months:
             start, end = month_bounds(month)
-            count = (
+            found = (
                 Entry.objects.posts()
                 .filter(
                     status=Entry.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
                 )
-                .count()
+                .aggregate(count=Count("pk"), latest=models.Max("published_at"))
             )
-            if count:
-                self.update_or_create(month=month, defaults={"entry_count": count})
+            if found["count"]:
+                self.update_or_create(
+                    month=month,
+                    defaults={"entry_count": found["count"], "latest_at": found["latest"]},
+                )
             else:
                 self.filter(month=month).delete()
 
@@ -1000,11 +1003,13 @@ class MonthArchiveQuerySet(models.QuerySet):
         self.all().delete()
         published = Entry.objects.posts().filter(status=Entry.Status.PUBLISHED)
         # Day counts are grouped in SQL; folding days into months happens in the blog's zone.
-        counts = {}
-        for day, n in published.order_by().values_list("published_on").annotate(n=Count("pk")):
-            month = day.replace(day=1)
-            counts[month] = counts.get(month, 0) + n
-        self.bulk_create(MonthArchive(month=m, entry_count=n) for m, n in counts.items())
+        months = {}
+        days = published.order_by().values_list("published_on")
+        for day, n, latest in days.annotate(n=Count("pk"), latest=models.Max("published_at")):
+            month = months.setdefault(day.replace(day=1), MonthArchive(month=day.replace(day=1)))
+            month.entry_count = (month.entry_count or 0) + n
+            month.latest_at = max(filter(None, [month.latest_at, latest]))
+        self.bulk_create(months.values())
 
 
 class MonthArchive(models.Model):
@@ -1012,6 +1017,7 @@ class MonthArchive(models.Model):
 
     month = models.DateField(unique=True, help_text="The first day of the month.")
     entry_count = models.PositiveIntegerField()
+    latest_at = models.DateTimeField(null=True, help_text="The newest entry's time (sitemaps).")
 
     objects = MonthArchiveQuerySet.as_manager()
 

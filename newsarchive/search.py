@@ -12,12 +12,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, Min, TextField, Value
 from django.db.models.expressions import RawSQL
@@ -100,15 +95,36 @@ def fts5_query(parsed):
     return text
 
 
-def matching(text):
-    """Public entries matching `text`, annotated with `rank` (higher is better) and `snippet`."""
+def matched(text):
+    """Public entries matching `text` (no ranking: for counting and filter counts)."""
     public = Entry.objects.public().posts()
     parsed = parse(text)
     if parsed.is_empty:
         return public.none()
+    # Self-contained subqueries (no reference to the outer query), so that these querysets
+    # nest inside others, as the filter counts need.
+    if connection.vendor == "postgresql":
+        ids = RawSQL(
+            "SELECT id FROM newsarchive_entry "
+            "WHERE search_vector @@ websearch_to_tsquery('english'::regconfig, %s)",
+            [text],
+        )
+    else:
+        ids = RawSQL(
+            "SELECT rowid FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s",
+            [fts5_query(parsed)],
+        )
+    return public.filter(pk__in=ids)
+
+
+def matching(text):
+    """Public entries matching `text`, annotated with `rank` (higher is better) and `snippet`."""
+    entries = matched(text)
+    parsed = parse(text)
+    if parsed.is_empty:
+        return entries.annotate(rank=Value(0.0), snippet=Value(""))
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
-        document = RawSQL('"newsarchive_entry"."search_vector"', [], SearchVectorField())
         plain_body = Func(
             F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
         )
@@ -123,13 +139,15 @@ def matching(text):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        return (
-            public.annotate(document=document)
-            .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query, cover_density=True), snippet=headline)
+        # Weights for D, C (body), B (byline, dateline) and A (title).
+        rank = RawSQL(
+            "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search_vector, "
+            "websearch_to_tsquery('english'::regconfig, %s))",
+            [text],
+            output_field=FloatField(),
         )
+        return entries.annotate(rank=rank, snippet=headline)
     fts = fts5_query(parsed)
-    match = "SELECT rowid FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s"
     rank = RawSQL(
         "SELECT -bm25(newsarchive_entry_fts, 10.0, 5.0, 5.0, 1.0) FROM newsarchive_entry_fts "
         'WHERE newsarchive_entry_fts MATCH %s AND rowid = "newsarchive_entry"."id"',
@@ -143,7 +161,58 @@ def matching(text):
         [fts],
         output_field=TextField(),
     )
-    return public.filter(pk__in=RawSQL(match, [fts])).annotate(rank=rank, snippet=snippet)
+    return entries.annotate(rank=rank, snippet=snippet)
+
+
+FTS5_TRIGGERS = {
+    "newsarchive_entry_fts_insert": """
+        CREATE TRIGGER IF NOT EXISTS newsarchive_entry_fts_insert
+        AFTER INSERT ON newsarchive_entry BEGIN
+            INSERT INTO newsarchive_entry_fts (rowid, title, byline, dateline, body)
+            VALUES (new.id, new.title, new.byline, new.dateline, new.body);
+        END""",
+    "newsarchive_entry_fts_delete": """
+        CREATE TRIGGER IF NOT EXISTS newsarchive_entry_fts_delete
+        AFTER DELETE ON newsarchive_entry BEGIN
+            INSERT INTO newsarchive_entry_fts (newsarchive_entry_fts, rowid, title, byline,
+                                               dateline, body)
+            VALUES ('delete', old.id, old.title, old.byline, old.dateline, old.body);
+        END""",
+    "newsarchive_entry_fts_update": """
+        CREATE TRIGGER IF NOT EXISTS newsarchive_entry_fts_update
+        AFTER UPDATE OF title, byline, dateline, body ON newsarchive_entry BEGIN
+            INSERT INTO newsarchive_entry_fts (newsarchive_entry_fts, rowid, title, byline,
+                                               dateline, body)
+            VALUES ('delete', old.id, old.title, old.byline, old.dateline, old.body);
+            INSERT INTO newsarchive_entry_fts (rowid, title, byline, dateline, body)
+            VALUES (new.id, new.title, new.byline, new.dateline, new.body);
+        END""",
+}
+
+
+def keep_sqlite_index(using="default", **kwargs):
+    """Put back the FTS5 triggers after migrate: on SQLite, Django rebuilds a table to alter
+    it, and the rebuild drops its triggers. If any were gone, reindex everything."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+            ["newsarchive_entry_fts", *FTS5_TRIGGERS],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if "newsarchive_entry_fts" not in present:
+            return  # before migration 0009
+        for name, sql in FTS5_TRIGGERS.items():
+            if name not in present:
+                cursor.execute(sql)
+        if not present.issuperset(FTS5_TRIGGERS):
+            cursor.execute(
+                "INSERT INTO newsarchive_entry_fts (newsarchive_entry_fts) VALUES ('rebuild')"
+            )
 
 
 def highlighted(snippet):

@@ -1,9 +1,10 @@
 """WordPress's addresses, so that every old link into the archive keeps working."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from newsarchive import feeds, views
+from newsarchive import feeds, sitemaps, views
 from newsarchive.comments import views as comment_views
 
 
@@ -48,6 +49,19 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestEntriesAtomFeed(), name="feed-atom"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed-comments"),
     path("search/", views.search, name="search"),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
     path(
         "comments/unsubscribe/<str:token>/", comment_views.unsubscribe, name="comment-unsubscribe"
     ),

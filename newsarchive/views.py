@@ -17,7 +17,7 @@ from django.utils.dateformat import format as format_date
 from django.views import generic
 from django.views.decorators.http import require_http_methods
 
-from newsarchive import content
+from newsarchive import content, metadata
 from newsarchive import search as finding
 from newsarchive.caching import cached
 from newsarchive.comments.forms import CommentForm
@@ -308,7 +308,12 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
     if not 1 <= page <= len(parts):
         raise Http404("No such page of this entry.")
     if not is_unlocked(request, entry):
-        context = {"entry": entry, "locked": True, "password_error": password_error}
+        context = {
+            "entry": entry,
+            "locked": True,
+            "password_error": password_error,
+            "description": entry.display_title,
+        }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
     discussion = DiscussionSettings.load()
     visible = entry.comments.visible_to(own_pending_comments(request))
@@ -328,6 +333,10 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
     public = Entry.objects.public()
     context = {
         "entry": entry,
+        "description": metadata.description(entry),
+        "json_ld": metadata.entry_json_ld(
+            entry, request.build_absolute_uri(entry.get_absolute_url())
+        ),
         "related": cached(f"related-{entry.pk}", lambda: list(public.related_to(entry))),
         "body_html": content.render_body(parts[page - 1]),
         "page_numbers": range(1, len(parts) + 1) if len(parts) > 1 else None,
@@ -390,7 +399,7 @@ def search(request):
     chosen = {name: request.GET.get(name, "") for name in finding.FILTERS}
     context = {"query": text, "chosen": chosen, "is_filtered": finding.is_filtered(chosen)}
     if text:
-        matches = finding.apply_filters(finding.matching(text), chosen)
+        matches = finding.apply_filters(finding.matching(text), chosen).select_related("source")
         page = Paginator(matches.order_by("-rank", "-published_at", "-pk"), 10).get_page(
             request.GET.get("page")
         )
@@ -400,7 +409,9 @@ def search(request):
         context.update(
             page_obj=page,
             entries=entries,
-            filters=finding.facet_links(finding.facets(matches), text, chosen),
+            filters=finding.facet_links(
+                finding.facets(finding.apply_filters(finding.matched(text), chosen)), text, chosen
+            ),
             previous_url=page.has_previous()
             and finding.search_url(text, chosen, page.previous_page_number()),
             next_url=page.has_next() and finding.search_url(text, chosen, page.next_page_number()),

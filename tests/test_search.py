@@ -1,0 +1,186 @@
+"""Search: ranking, highlighting, filters, odd input, and only public entries found."""
+
+import pytest
+
+from newsarchive.models import Entry
+from tests.factories import at, make_category, make_entry, make_source, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response):
+    return [entry.title for entry in response.context["entries"]]
+
+
+@pytest.fixture
+def corpus():
+    ap, reuters = make_source("Associated Press"), make_source("Reuters")
+    world = make_category("World")
+    iran = make_tag("Iran")
+    make_entry(
+        title="Khalilzad meets envoys",
+        body="Talks in Baghdad.",
+        source=ap,
+        byline="Scheherezade Faramarzi, Associated Press Writer",
+        dateline="BAGHDAD",
+        published_at=at(2007, 3, 10),
+        categories=[world],
+        tags=[iran],
+    )
+    make_entry(
+        title="Embassy statement",
+        body="The ambassador, Khalilzad, spoke briefly.",
+        source=reuters,
+        dateline="WASHINGTON",
+        published_at=at(2008, 1, 5),
+    )
+    make_entry(
+        title="Kirkuk referendum delayed",
+        body="A vote on Kirkuk referendum plans.",
+        source=ap,
+        dateline="KIRKUK",
+        published_at=at(2007, 6, 1),
+        categories=[world],
+    )
+    make_entry(
+        title="Referendum in Kirkuk",
+        body="Officials delayed the vote.",
+        source=reuters,
+        dateline="BAGHDAD",
+        published_at=at(2008, 2, 1),
+    )
+    make_entry(title="Khalilzad draft", body="Unpublished Khalilzad notes.", status="draft")
+    make_entry(
+        title="Khalilzad later", body="Khalilzad", status="future", published_at=at(2099, 1, 1)
+    )
+    make_entry(title="Khalilzad private", body="Khalilzad", status="private")
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+def test_title_matches_rank_above_body_matches(client, corpus):
+    assert titles(search(client, q="khalilzad")) == ["Khalilzad meets envoys", "Embassy statement"]
+
+
+def test_byline_and_dateline_matches_rank_above_body_matches(client, corpus):
+    make_entry(title="Weather", body="Rain in Baghdad and sunshine.", published_at=at(2009, 1, 1))
+    found = titles(search(client, q="baghdad"))
+    assert found.index("Referendum in Kirkuk") < found.index("Weather")
+
+
+def test_matched_words_are_highlighted_in_the_snippet(client, corpus):
+    html = search(client, q="ambassador").content.decode()
+    assert "<mark>ambassador</mark>, Khalilzad, spoke briefly" in html
+
+
+def test_quoted_phrases_match_the_phrase_only(client, corpus):
+    assert titles(search(client, q='"Kirkuk referendum"')) == ["Kirkuk referendum delayed"]
+
+
+def test_a_minus_excludes_a_word(client, corpus):
+    assert titles(search(client, q="kirkuk -delayed")) == []
+    assert titles(search(client, q="referendum -plans")) == ["Referendum in Kirkuk"]
+
+
+def test_or_finds_either_word(client, corpus):
+    found = set(titles(search(client, q="ambassador or referendum")))
+    assert found == {"Embassy statement", "Kirkuk referendum delayed", "Referendum in Kirkuk"}
+
+
+def test_only_public_entries_are_ever_found(client, corpus):
+    assert not {"Khalilzad draft", "Khalilzad later", "Khalilzad private"} & set(
+        titles(search(client, q="khalilzad"))
+    )
+
+
+def test_wordpress_s_parameter_answers_the_same(client, corpus):
+    response = client.get("/?s=khalilzad")
+    assert response.status_code == 200
+    assert titles(response) == ["Khalilzad meets envoys", "Embassy statement"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"year": "2008"}, ["Referendum in Kirkuk"]),
+        ({"category": "world"}, ["Kirkuk referendum delayed"]),
+        ({"source": "reuters"}, ["Referendum in Kirkuk"]),
+        ({"dateline": "kirkuk"}, ["Kirkuk referendum delayed"]),
+        ({"year": "2007", "source": "reuters"}, []),
+    ],
+)
+def test_filters_narrow_the_results(client, corpus, params, expected):
+    assert titles(search(client, q="kirkuk", **params)) == expected
+
+
+def test_tag_and_byline_filters(client, corpus):
+    assert titles(search(client, q="khalilzad", tag="iran")) == ["Khalilzad meets envoys"]
+    found = titles(search(client, q="khalilzad", byline="scheherezade-faramarzi"))
+    assert found == ["Khalilzad meets envoys"]
+
+
+def test_filters_show_their_counts(client, corpus):
+    html = search(client, q="kirkuk").content.decode()
+    assert ">2007</a> (1)" in html and ">2008</a> (1)" in html
+    assert ">Associated Press</a> (1)" in html and ">Reuters</a> (1)" in html
+    assert ">World</a> (1)" in html
+    assert "2 entries found" in html
+
+
+def test_results_paginate(client):
+    for n in range(12):
+        make_entry(title=f"Budget report {n}", published_at=at(2007, 1, n + 1))
+    first, second = search(client, q="budget"), search(client, q="budget", page="2")
+    assert len(first.context["entries"]) == 10 and len(second.context["entries"]) == 2
+    assert "More results »" in first.content.decode()
+
+
+def test_no_results_suggest_nearby_months_and_categories(client, corpus):
+    html = search(client, q="zeppelin 2008").content.decode()
+    assert "Nothing in the archive matches" in html
+    assert "Browse the months nearby" in html and ">January 2008</a>" in html
+    assert "Or a category" in html and ">World</a>" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"', '""', "'", '"unclosed phrase', "-", "--", "or", "OR OR", "a & b | !c", "(((",
+        "NEAR(a b)", "title:x", "*", "k*", "\\", "x" * 1000, "a " * 500,
+        "العراق وإيران", "🇮🇶 🙂", "null\x00byte", "<script>alert(1)</script>", "%", "_",
+    ],
+)  # fmt: skip
+def test_any_query_is_safe(client, corpus, query):
+    response = search(client, q=query)
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_arabic_text_is_found(client):
+    make_entry(title="محادثات في بغداد", body="التقى المبعوثون في العراق.")
+    assert titles(search(client, q="بغداد")) == ["محادثات في بغداد"]
+
+
+def test_an_empty_query_shows_the_form(client):
+    html = search(client, q="").content.decode()
+    assert "Search the archive" in html and "entries found" not in html
+
+
+def test_changes_to_entries_reach_the_index(client):
+    entry = make_entry(title="Zebra crossing", body="Nothing else.")
+    assert titles(search(client, q="zebra")) == ["Zebra crossing"]
+    entry.title = "Pedestrian crossing"
+    entry.save()
+    assert titles(search(client, q="zebra")) == []
+    assert titles(search(client, q="pedestrian")) == ["Pedestrian crossing"]
+    Entry.objects.filter(pk=entry.pk).delete()
+    assert titles(search(client, q="pedestrian")) == []
+
+
+def test_the_sidebar_has_a_search_box(client, corpus):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html and 'action="/search/"' in html
