@@ -549,7 +549,9 @@ class Entry(models.Model):
     published_on = models.DateField(
         editable=False, help_text="The publication day in the blog's time zone."
     )
-    modified_at = models.DateTimeField(auto_now=True)
+    modified_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="Set by save(); imports keep their own."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -652,11 +654,8 @@ class Entry(models.Model):
             self.status = self.Status.SCHEDULED
         elif self.status == self.Status.SCHEDULED and self.published_at <= now:
             self.status = self.Status.PUBLISHED
-        self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
-        if self.kind == self.Kind.PAGE:
-            self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
-        self.month_day = self.published_on.month * 100 + self.published_on.day
+        self.derive_fields()
+        self.modified_at = now
         if kwargs.get("update_fields") is not None:
             derived = {
                 "status",
@@ -684,6 +683,18 @@ class Entry(models.Model):
         entry = super().from_db(db, field_names, values)
         entry._saved = {name: getattr(entry, name) for name in cls.TRACKED if name in field_names}
         return entry
+
+    # Fields computed from others, by derive_fields().
+    DERIVED = ("published_on", "month_day", "path", "writer_slug", "dateline_slug")
+
+    def derive_fields(self):
+        """Fill the fields computed from others. save() calls it; bulk loaders, which skip
+        save(), must call it too."""
+        self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
+        self.month_day = self.published_on.month * 100 + self.published_on.day
+        if self.kind == self.Kind.PAGE:
+            self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
 
     TRACKED = (
         "slug", "published_on", "status", "published_at", "source_id", "writer_slug",
@@ -1125,6 +1136,8 @@ class Comment(models.Model):
         return f"comment-{self.wp_id or self.pk}"
 
     def body_html(self):
+        if self.wp_id is not None:  # imported: WordPress stored comments as HTML
+            return content.render_wordpress_comment(self.body)
         return content.render_comment(self.body)
 
     @property

@@ -14,7 +14,6 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
-from django.db.models import F
 from django.utils.text import slugify
 
 from newsarchive.models import (
@@ -25,7 +24,6 @@ from newsarchive.models import (
     Tag,
     TaggedEntry,
     blog_timezone,
-    provenance_slugs,
     rebuild_counts,
 )
 
@@ -418,12 +416,12 @@ class _Generator:
         if rng.random() < 0.15:
             entry.credit_line = rng.choice(CREDITS)
         # The fields save() derives, so rebuild_counts() finds nothing left to fill in.
-        entry.writer_slug, entry.dateline_slug = provenance_slugs(entry.byline, entry.dateline)
-        entry.month_day = entry.published_on.month * 100 + entry.published_on.day
+        entry.modified_at = entry.published_at
+        entry.derive_fields()
         entry.body = self._body(entry, words, verb[1], contributors)
         tag_count = rng.choices(range(6), (15, 20, 25, 20, 12, 8))[0]
         picked_tags = rng.choices(self.tags, cum_weights=self.tag_weights, k=tag_count)
-        entry._filing = (filed or [self.uncategorized], list(dict.fromkeys(picked_tags)))
+        entry._planned_filing = (filed or [self.uncategorized], list(dict.fromkeys(picked_tags)))
         entry._words = words
         return entry
 
@@ -462,12 +460,10 @@ class _Generator:
     def insert(self, entries):
         """Insert a batch with its filing and comments; return how many comments it got."""
         Entry.objects.bulk_create(entries)
-        # bulk_create() stamps modified_at with the current time; an archive's own is its date.
-        Entry.objects.filter(pk__in=[e.pk for e in entries]).update(modified_at=F("published_at"))
         filed, tagged, comments = [], [], []
         Filing = Entry.categories.through
         for entry in entries:
-            category_ids, tag_ids = entry._filing
+            category_ids, tag_ids = entry._planned_filing
             filed.extend(Filing(entry_id=entry.pk, category_id=pk) for pk in category_ids)
             tagged.extend(TaggedEntry(content_object_id=entry.pk, tag_id=pk) for pk in tag_ids)
             if entry.status == Entry.Status.PUBLISHED:
