@@ -1,19 +1,36 @@
 """One version for everything readers see, bumped whenever the archive changes.
 
-Cached fragments (and, later, whole pages) are stored under keys that include the version, so
-a change makes every one of them stale at once, on every app server sharing the cache, without
-finding and deleting keys one by one.
+Cached fragments and whole pages (newsarchive/pagecache.py) are stored with the version they
+were made under, so a change makes every one of them stale at once, on every app server sharing
+the cache, without finding and deleting keys one by one.
+
+`CACHE_URL=dummy://` turns the shared cache off (for benchmarks of uncached pages): pages are
+then never cached, and fragments fall back to a cache in each process, versioned in-process.
 """
 
 import time
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 
 VERSION_KEY = "archive-version"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
+_in_process = LocMemCache("newsarchive-fragments", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 
 
-def archive_version():
+def shared_cache():
+    """The cache every app server shares (CACHE_URL), or None when it is turned off."""
+    cache = caches["default"]
+    return None if isinstance(cache, DummyCache) else cache
+
+
+def fragment_cache():
+    return shared_cache() or _in_process
+
+
+def archive_version(cache=None):
+    cache = cache or fragment_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns(), None)
@@ -22,12 +39,13 @@ def archive_version():
 
 
 def archive_changed():
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    fragment_cache().set(VERSION_KEY, time.time_ns(), None)
 
 
 def cached(name, compute):
     """`compute()`'s value, kept until the archive next changes."""
-    key = f"{name}:{archive_version()}"
+    cache = fragment_cache()
+    key = f"{name}:{archive_version(cache)}"
     value = cache.get(key)
     if value is None:
         value = compute()

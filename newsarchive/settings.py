@@ -123,9 +123,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages are compressed here (Django's own BREACH mitigation included); static files are
-    # served precompressed by whitenoise above.
-    "django.middleware.gzip.GZipMiddleware",
     "newsarchive.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,8 +130,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsarchive.middleware.publish_scheduled",
+    "django.middleware.http.ConditionalGetMiddleware",
 ]
+# Pages are cached and compressed by newsarchive.pagecache.PageCache, which wraps the WSGI
+# application (newsarchive/wsgi.py); whitenoise serves static files precompressed.
 
 ROOT_URLCONF = "newsarchive.urls"
 WSGI_APPLICATION = "newsarchive.wsgi.application"

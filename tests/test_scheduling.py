@@ -29,13 +29,25 @@ def test_a_scheduled_entry_is_invisible_until_published(client):
     assert client.get(entry.get_absolute_url()).status_code == 404
 
 
-def test_page_requests_publish_due_entries(client, settings):
+def test_page_requests_publish_due_entries(settings):
+    from tests.wsgi import Reader
+
     settings.SCHEDULE_CHECK_SECONDS = 60
     entry = schedule_then_pass_its_time()
-    html = client.get("/").content.decode()
+    html = Reader().get("/").text
     entry.refresh_from_db()
     assert entry.status == Entry.Status.PUBLISHED
     assert "Scheduled news" in html
+
+
+def test_the_scheduler_runs_at_most_once_a_minute_per_process(settings, django_assert_num_queries):
+    from tests.wsgi import Reader
+
+    settings.SCHEDULE_CHECK_SECONDS = 60
+    reader = Reader()
+    reader.get("/robots.txt")
+    with django_assert_num_queries(0):
+        reader.get("/robots.txt")
 
 
 def test_the_command_publishes_due_entries():

@@ -13,7 +13,11 @@ _issued = signing.Signer(salt="newsarchive.comment-form")
 
 def issue_token(entry):
     """A signed note of which entry's form this is and when (to the millisecond) it was served."""
-    return _issued.sign(f"{entry.pk}:{round(time.time() * 1000)}")
+    return issue_token_for(entry.pk)
+
+
+def issue_token_for(entry_id):
+    return _issued.sign(f"{entry_id}:{round(time.time() * 1000)}")
 
 
 def seconds_since_issued(token, entry):
@@ -83,8 +87,6 @@ class CommentForm(forms.ModelForm):
         else:
             self.fields["author_name"].required = discussion.require_name_email
             self.fields["author_email"].required = discussion.require_name_email
-        if not self.is_bound:
-            self.initial["issued"] = issue_token(entry)
 
     def clean_parent(self):
         number = self.cleaned_data.get("parent")

