@@ -8,15 +8,16 @@ in a snippet.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Min, TextField, Value
+from django.db.models import BooleanField, CharField, F, FloatField, Func, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -25,8 +26,9 @@ from newsarchive.models import (
     Category,
     Entry,
     MonthArchive,
+    Source,
+    Tag,
     TaggedEntry,
-    blog_timezone,
     writer_name,
 )
 
@@ -96,34 +98,113 @@ def fts5_query(parsed):
 
 
 def matched(text):
-    """Public entries matching `text` (no ranking: for counting and filter counts)."""
+    """Public entries matching `text`, unranked."""
     public = Entry.objects.public().posts()
     parsed = parse(text)
     if parsed.is_empty:
         return public.none()
-    # Self-contained subqueries (no reference to the outer query), so that these querysets
-    # nest inside others, as the filter counts need.
     if connection.vendor == "postgresql":
-        ids = RawSQL(
-            "SELECT id FROM newsarchive_entry "
-            "WHERE search_vector @@ websearch_to_tsquery('english'::regconfig, %s)",
-            [text],
-        )
-    else:
-        ids = RawSQL(
-            "SELECT rowid FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s",
-            [fts5_query(parsed)],
-        )
-    return public.filter(pk__in=ids)
+        condition = "search_vector @@ websearch_to_tsquery('english'::regconfig, %s)"
+        return public.filter(RawSQL(condition, [text], output_field=BooleanField()))
+    fts = "SELECT rowid FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s"
+    return public.filter(pk__in=RawSQL(fts, [fts5_query(parsed)]))
 
 
-def matching(text):
-    """Public entries matching `text`, annotated with `rank` (higher is better) and `snippet`."""
-    entries = matched(text)
-    parsed = parse(text)
-    if parsed.is_empty:
-        return entries.annotate(rank=Value(0.0), snippet=Value(""))
-    if connection.vendor == "postgresql":
+def summary_in_python(matches, text, offset):
+    """Total, the page's ids and the filter counts, counted in Python (SQLite)."""
+    rows = list(matches.order_by().values_list("pk", "published_at", *FACET_COLUMNS))
+    ranks = {}
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, -bm25(newsarchive_entry_fts, 10.0, 5.0, 5.0, 1.0) "
+                "FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s",
+                [fts5_query(parse(text))],
+            )
+            ranks = dict(cursor.fetchall())
+    rows.sort(key=lambda row: (-ranks.get(row[0], 0.0), -row[1].timestamp(), -row[0]))
+    counts = {name: Counter() for name in FILTERS}
+    names = {}
+    for _, _, day, source, source_name, writer, byline, dateline, dateline_name in rows:
+        for facet, slug, name in [
+            ("year", str(day.year), str(day.year)),
+            ("source", source, source_name),
+            ("byline", writer, byline),
+            ("dateline", dateline, dateline_name),
+        ]:
+            if slug:
+                counts[facet][slug] += 1
+                names.setdefault((facet, slug), name)
+    ids = matches.order_by().values("pk")
+    kind = CharField()
+    categories = Entry.categories.through.objects.filter(entry__in=ids).values_list(
+        Value("category", kind), "category__slug", "category__name"
+    )
+    tags = TaggedEntry.objects.filter(content_object__in=ids).values_list(
+        Value("tag", kind), "tag__slug", "tag__name"
+    )
+    for facet, slug, name in categories.union(tags, all=True):
+        counts[facet][slug] += 1
+        names.setdefault((facet, slug), name)
+    facet_rows = [
+        (facet, slug, names[facet, slug], n)
+        for facet, counter in counts.items()
+        for slug, n in counter.items()
+    ]
+    page_ids = [row[0] for row in rows[offset : offset + PER_PAGE]]
+    return len(rows), page_ids, facet_rows
+
+
+def summary_in_postgresql(matches, text, offset):
+    """Total, the page's ids and the filter counts in one statement: the matches are found
+    once (a materialised CTE) and counted every way from there."""
+    rank = RawSQL(
+        "ts_rank('{0, 0, 0.4, 1.0}', heading_vector, "
+        "websearch_to_tsquery('english'::regconfig, %s))",
+        [text],
+        output_field=FloatField(),
+    )
+    columns = ["pk", "published_at", "published_on", "source", "writer_slug", "dateline_slug",
+               "byline", "dateline"]  # fmt: skip
+    inner = matches.order_by().annotate(rank=rank).values_list(*columns, "rank")
+    sql, params = inner.query.sql_with_params()
+    filing = Entry.categories.through._meta.db_table
+    order = "rank DESC, published_at DESC, id DESC"
+    statement = f"""
+        WITH m (id, published_at, published_on, source_id, writer_slug, dateline_slug, byline,
+                dateline, rank) AS MATERIALIZED ({sql})
+        SELECT 'page', id::text, '', row_number() OVER (ORDER BY {order})
+          FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page
+        UNION ALL SELECT 'total', '', '', count(*) FROM m
+        UNION ALL SELECT 'year', y, y, count(*)
+          FROM (SELECT extract(year FROM published_on)::int::text AS y FROM m) AS years GROUP BY y
+        UNION ALL SELECT 'source', s.slug, min(s.name), count(*)
+          FROM m JOIN {Source._meta.db_table} s ON s.id = m.source_id GROUP BY s.slug
+        UNION ALL SELECT 'byline', writer_slug, min(byline), count(*)
+          FROM m WHERE writer_slug <> '' GROUP BY writer_slug
+        UNION ALL SELECT 'dateline', dateline_slug, min(dateline), count(*)
+          FROM m WHERE dateline_slug <> '' GROUP BY dateline_slug
+        UNION ALL SELECT 'category', c.slug, min(c.name), count(*)
+          FROM m JOIN {filing} f ON f.entry_id = m.id
+          JOIN {Category._meta.db_table} c ON c.id = f.category_id GROUP BY c.slug
+        UNION ALL SELECT 'tag', t.slug, min(t.name), count(*)
+          FROM m JOIN {TaggedEntry._meta.db_table} te ON te.content_object_id = m.id
+          JOIN {Tag._meta.db_table} t ON t.id = te.tag_id GROUP BY t.slug
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, PER_PAGE, offset])
+        rows = cursor.fetchall()
+    page = sorted((n, int(key)) for facet, key, _, n in rows if facet == "page")
+    total = next(n for facet, _, _, n in rows if facet == "total")
+    facet_rows = [row for row in rows if row[0] not in ("page", "total")]
+    return total, [pk for _, pk in page], facet_rows
+
+
+def with_snippets(ids, text):
+    """The entries with these ids, in this order, each with a `snippet` marking the matches."""
+    entries = Entry.objects.filter(pk__in=ids).select_related("source")
+    found = {}
+    if ids and connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config="english")
         plain_body = Func(
             F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
@@ -139,29 +220,23 @@ def matching(text):
             max_fragments=2,
             fragment_delimiter=" … ",
         )
-        # Weights for D, C (body), B (byline, dateline) and A (title).
-        rank = RawSQL(
-            "ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search_vector, "
-            "websearch_to_tsquery('english'::regconfig, %s))",
-            [text],
-            output_field=FloatField(),
-        )
-        return entries.annotate(rank=rank, snippet=headline)
-    fts = fts5_query(parsed)
-    rank = RawSQL(
-        "SELECT -bm25(newsarchive_entry_fts, 10.0, 5.0, 5.0, 1.0) FROM newsarchive_entry_fts "
-        'WHERE newsarchive_entry_fts MATCH %s AND rowid = "newsarchive_entry"."id"',
-        [fts],
-        output_field=FloatField(),
-    )
-    snippet = RawSQL(
-        f"SELECT snippet(newsarchive_entry_fts, 3, '{START}', '{STOP}', ' … ', 30) "
-        "FROM newsarchive_entry_fts "
-        'WHERE newsarchive_entry_fts MATCH %s AND rowid = "newsarchive_entry"."id"',
-        [fts],
-        output_field=TextField(),
-    )
-    return entries.annotate(rank=rank, snippet=snippet)
+        found = {entry.pk: entry for entry in entries.annotate(snippet=headline)}
+    elif ids:
+        found = {entry.pk: entry for entry in entries}
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(ids)) or "NULL"
+            cursor.execute(
+                f"SELECT rowid, snippet(newsarchive_entry_fts, 3, '{START}', '{STOP}', ' … ', 30) "
+                "FROM newsarchive_entry_fts "
+                f"WHERE newsarchive_entry_fts MATCH %s AND rowid IN ({marks})",
+                [fts5_query(parse(text)), *ids],
+            )
+            for pk, snippet in cursor.fetchall():
+                found[pk].snippet = snippet
+    ordered = [found[pk] for pk in ids if pk in found]
+    for entry in ordered:
+        entry.highlighted = highlighted(getattr(entry, "snippet", ""))
+    return ordered
 
 
 FTS5_TRIGGERS = {
@@ -251,42 +326,48 @@ def apply_filters(entries, chosen):
     return entries
 
 
-def facets(entries):
-    """Counts of the matches by year, category, tag, source, byline and dateline."""
-    ids = entries.order_by().values("pk")
-    plain = Entry.objects.filter(pk__in=ids).order_by()
-    years = (
-        plain.annotate(year=ExtractYear("published_at", tzinfo=blog_timezone()))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
-    through = Entry.categories.through.objects.filter(entry__in=ids)
-    return {
-        "year": [(str(r["year"]), str(r["year"]), r["n"]) for r in years],
-        "category": top(through, "category__slug", "category__name"),
-        "tag": top(TaggedEntry.objects.filter(content_object__in=ids), "tag__slug", "tag__name"),
-        "source": top(plain.exclude(source=None), "source__slug", "source__name"),
-        "byline": top(plain.exclude(writer_slug=""), "writer_slug", "byline"),
-        "dateline": top(plain.exclude(dateline_slug=""), "dateline_slug", "dateline"),
-    }
+FACET_COLUMNS = (
+    "published_on", "source__slug", "source__name", "writer_slug", "byline", "dateline_slug",
+    "dateline",
+)  # fmt: skip
+PER_PAGE = 10
 
 
-def top(rows, slug_field, name_field):
-    """(slug, name, count) of the most frequent values, most frequent first."""
-    grouped = (
-        rows.order_by()
-        .values(slug_field)
-        .annotate(n=Count("pk"), name=Min(name_field))
-        .order_by("-n", slug_field)[:FACET_SIZE]
-    )
-    result = []
-    for row in grouped:
-        name = row["name"]
-        if slug_field == "writer_slug":
-            name = writer_name(name)
-        result.append((row[slug_field], name, row["n"]))
-    return result
+def shown_facets(facet_rows):
+    """The filter values to show: every year, and the most frequent of the rest."""
+    grouped = {name: [] for name in FILTERS}
+    for facet, slug, name, n in facet_rows:
+        grouped[facet].append((slug, writer_name(name) if facet == "byline" else name, n))
+    for facet, values in grouped.items():
+        if facet == "year":
+            values.sort(reverse=True)
+        else:
+            values.sort(key=lambda value: (-value[2], value[0]))
+            del values[FACET_SIZE:]
+    return grouped
+
+
+def results_page(text, chosen, page_number):
+    """One page of ranked matches with snippets, and the filter counts: two queries on
+    PostgreSQL (what "the search query itself" costs)."""
+    matches = apply_filters(matched(text), chosen)
+    summary = summary_in_postgresql if connection.vendor == "postgresql" else summary_in_python
+    number = int(page_number) if str(page_number).isdigit() and int(page_number) > 0 else 1
+    if parse(text).is_empty:  # nothing searchable was typed (only punctuation, say)
+        summary = lambda matches, text, offset: (0, [], [])  # noqa: E731
+    total, page_ids, facet_rows = summary(matches, text, (number - 1) * PER_PAGE)
+    page = Paginator(range(total), PER_PAGE).get_page(number)
+    if page.number != number:  # asked beyond the last page: show the last
+        total, page_ids, facet_rows = summary(matches, text, (page.number - 1) * PER_PAGE)
+    page.object_list = with_snippets(page_ids, text)
+    return page, shown_facets(facet_rows)
+
+
+def run(text, chosen, page_number):
+    """Everything a results page shows: a page of ranked results, the filters and counts."""
+    page, counts = results_page(text, chosen, page_number)
+    entries = Entry.attach_filing(page.object_list)
+    return page, entries, facet_links(counts, text, chosen)
 
 
 def is_filtered(chosen):

@@ -399,19 +399,11 @@ def search(request):
     chosen = {name: request.GET.get(name, "") for name in finding.FILTERS}
     context = {"query": text, "chosen": chosen, "is_filtered": finding.is_filtered(chosen)}
     if text:
-        matches = finding.apply_filters(finding.matching(text), chosen).select_related("source")
-        page = Paginator(matches.order_by("-rank", "-published_at", "-pk"), 10).get_page(
-            request.GET.get("page")
-        )
-        entries = Entry.attach_filing(page.object_list)
-        for entry in entries:
-            entry.highlighted = finding.highlighted(entry.snippet)
+        page, entries, filters = finding.run(text, chosen, request.GET.get("page"))
         context.update(
             page_obj=page,
             entries=entries,
-            filters=finding.facet_links(
-                finding.facets(finding.apply_filters(finding.matched(text), chosen)), text, chosen
-            ),
+            filters=filters,
             previous_url=page.has_previous()
             and finding.search_url(text, chosen, page.previous_page_number()),
             next_url=page.has_next() and finding.search_url(text, chosen, page.next_page_number()),
