@@ -7,7 +7,9 @@ wraps it in newsarchive/wsgi.py; these readers do.
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import RequestFactory
 
 from newsarchive.pagecache import PageCache
@@ -55,10 +57,18 @@ class Reader:
         def start_response(status, headers, exc_info=None):
             captured.update(status=status, headers=headers)
 
-        result = self.server(environ, start_response)
-        body = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
+        # As Django's test client does: the test's transaction outlives the request, so the
+        # request must not close the connection it runs in.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            result = self.server(environ, start_response)
+            body = b"".join(result)
+            if hasattr(result, "close"):
+                result.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
         for name, value in captured["headers"]:
             if name.lower() == "set-cookie":
                 for morsel in SimpleCookie(value).values():

@@ -17,7 +17,7 @@ def issue_token(entry):
 
 
 def issue_token_for(entry_id):
-    return _issued.sign(f"{entry_id}:{round(time.time() * 1000)}")
+    return _issued.sign(f"{entry_id}:{int(time.time() * 1000)}")
 
 
 def seconds_since_issued(token, entry):
