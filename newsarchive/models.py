@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.deletion import ProtectedError
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONObject, RowNumber
+from django.db.models.functions import (
+    Coalesce,
+    Concat,
+    ExtractDay,
+    ExtractMonth,
+    JSONObject,
+    RowNumber,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -91,6 +98,26 @@ class CategoryQuerySet(models.QuerySet):
                 grouped.annotate(latest=models.Max("entry__published_at")).values("latest")
             ),
         )
+        # The archive of a category lists its sub-categories' entries too: recount the trees
+        # of these categories and of every category above them.
+        paths = set(self.values_list("path", flat=True))
+        above = {"/".join(p.split("/")[:n]) for p in paths for n in range(1, p.count("/") + 1)}
+        in_tree = Entry.categories.through.objects.filter(
+            entry__status=Entry.Status.PUBLISHED
+        ).filter(
+            Q(category__path=OuterRef("path"))
+            | Q(category__path__startswith=Concat(OuterRef("path"), Value("/")))
+        )
+        counted = (
+            in_tree.order_by()
+            .annotate(tree=Value(1))
+            .values("tree")
+            .annotate(n=Count("entry", distinct=True))
+            .values("n")
+        )
+        Category.objects.filter(path__in=paths | above).update(
+            tree_count=Coalesce(Subquery(counted), 0)
+        )
 
 
 class Category(models.Model):
@@ -106,6 +133,9 @@ class Category(models.Model):
         max_length=1000, unique=True, editable=False, help_text="Slugs from the top, joined by /."
     )
     entry_count = models.PositiveIntegerField(default=0, editable=False)
+    tree_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published entries here and in sub-categories."
+    )
     latest_at = models.DateTimeField(null=True, editable=False)
     wp_term_id = models.PositiveIntegerField(
         "WordPress term id", null=True, blank=True, unique=True

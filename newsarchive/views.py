@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from newsarchive.models import (
     Comment,
     DiscussionSettings,
     Entry,
+    MonthArchive,
     OldPermalink,
     Provenance,
     Tag,
@@ -49,6 +51,16 @@ class EntryListMixin:
     def get_paginate_by(self, queryset):
         return settings.ENTRIES_PER_PAGE
 
+    def known_count(self):
+        """How many entries the list has, when a kept count already says (no COUNT query)."""
+        return None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        count = self.known_count()
+        if count is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        return CountedPaginator(queryset, per_page, count, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.empty_is_404 and not paginator.count:
@@ -69,6 +81,19 @@ class EntryListMixin:
         return ""
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count by a kept counter, so that counting costs nothing however
+    large the archive grows."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
 def on_this_day(day):
     """Entries from this day of the year in other years (a cached fragment)."""
     key = f"on-this-day-{day:%Y-%m-%d}"
@@ -78,6 +103,9 @@ def on_this_day(day):
 class HomeView(EntryListMixin, generic.ListView):
     empty_is_404 = False
     ordering = ("-is_sticky", "-published_at", "-pk")
+
+    def known_count(self):
+        return MonthArchive.objects.aggregate(n=Coalesce(Sum("entry_count"), 0))["n"]
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -158,11 +186,22 @@ class DateArchiveMixin(EntryListMixin):
 
 
 class EntryYearArchiveView(DateArchiveMixin, generic.YearArchiveView):
+    def known_count(self):
+        months = MonthArchive.objects.filter(month__year=int(self.get_year()))
+        return months.aggregate(n=Coalesce(Sum("entry_count"), 0))["n"]
+
     def get_heading(self):
         return f"Archive for {self.get_year()}"
 
 
 class EntryMonthArchiveView(DateArchiveMixin, generic.MonthArchiveView):
+    def known_count(self):
+        month = date_or_404(int(self.get_year()), int(self.get_month()), 1)
+        return (
+            MonthArchive.objects.filter(month=month).values_list("entry_count", flat=True).first()
+            or 0
+        )
+
     def get_heading(self):
         month = datetime.date(int(self.get_year()), int(self.get_month()), 1)
         return f"Archive for {format_date(month, 'F, Y')}"
@@ -197,6 +236,9 @@ class CategoryArchiveView(EntryListMixin, generic.ListView):
         self.feed_url = reverse("feed-category", kwargs={"path": self.category.path})
         return super().get_queryset().in_category(self.category)
 
+    def known_count(self):
+        return self.category.tree_count
+
     def get_heading(self):
         return f"Archive for the ‘{self.category.name}’ Category"
 
@@ -209,6 +251,9 @@ class TagArchiveView(EntryListMixin, generic.ListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.feed_url = reverse("feed-tag", kwargs={"slug": self.tag.slug})
         return super().get_queryset().filter(tags=self.tag)
+
+    def known_count(self):
+        return self.tag.entry_count
 
     def get_heading(self):
         return f"Entries Tagged ‘{self.tag.name}’"
@@ -431,6 +476,9 @@ class ProvenanceArchiveView(EntryListMixin, generic.ListView):
 
     def get_queryset(self):
         return super().get_queryset().from_provenance(self.kind, self.provenance.slug)
+
+    def known_count(self):
+        return self.provenance.entry_count
 
     def get_heading(self):
         return self.headings[self.kind].format(self.provenance.name)
