@@ -4,12 +4,13 @@ Entry bodies are kept exactly as the blog stored them: HTML with paragraphs mark
 blank lines. Display adds the paragraphs (WordPress's "autop") and passes the result through
 an allow-list sanitiser, so nothing in an archive can run script in a reader's browser.
 Comments are plain text: escaped, with paragraphs and with bare URLs made into links.
+Comments imported from WordPress are its HTML, shown through a stricter allow-list.
 """
 
 import re
 
 import nh3
-from django.utils.html import urlize
+from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
 MORE_MARKER = "<!--more"
@@ -86,24 +87,27 @@ def sanitize(html):
 
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _VERBATIM = re.compile(r"<(/?)(pre|code|kbd|samp|script|style|tt)\b", re.IGNORECASE)
+# (the text a rule needs, pattern, replacement): a rule is tried only if that text is
+# in the text, which keeps texturizing long bodies cheap.
 _TEXTURIZE = [
-    (re.compile(r"---"), "\u2014"),
-    (re.compile(r"(?<=\s)--(?=\s)|(?<=\d)--(?=\d)"), "\u2013"),
-    (re.compile(r"\.\.\."), "\u2026"),
+    ("---", re.compile(r"---"), "\u2014"),
+    ("--", re.compile(r"(?<=\s)--(?=\s)|(?<=\d)--(?=\d)"), "\u2013"),
+    ("...", re.compile(r"\.\.\."), "\u2026"),
     # An apostrophe inside a word or after a digit: Don't, '90s, rock 'n' roll.
-    (re.compile(r"(?<=\w)'(?=\w)|'(?=\d\ds)"), "\u2019"),
+    ("'", re.compile(r"(?<=\w)'(?=\w)|'(?=\d\ds)"), "\u2019"),
     # Opening quotes at the start or after a space or an opening bracket; the rest close.
-    (re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))'"), "\u2018"),
-    (re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))\""), "\u201c"),
-    (re.compile(r"'"), "\u2019"),
-    (re.compile(r"\""), "\u201d"),
+    ("'", re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))'"), "\u2018"),
+    ('"', re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013-]))\""), "\u201c"),
+    ("'", re.compile(r"'"), "\u2019"),
+    ('"', re.compile(r"\""), "\u201d"),
 ]
 
 
 def texturize_text(text):
     """Curly quotes, dashes and ellipses in plain text, as WordPress's wptexturize() shows them."""
-    for pattern, replacement in _TEXTURIZE:
-        text = pattern.sub(replacement, text)
+    for needed, pattern, replacement in _TEXTURIZE:
+        if needed in text:
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -121,7 +125,79 @@ def texturize(html):
 
 
 def render_body(text):
-    return mark_safe(sanitize(texturize(autop(text))))
+    return mark_safe(sanitize(texturize(autop(shortcodes(text)))))
+
+
+# WordPress shortcodes: `[name attrs]`, `[name attrs]content[/name]`, `[[name]]` (escaped).
+_SHORTCODE = re.compile(
+    r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])"
+    r"((?:[^\]\"'/]|\"[^\"]*\"|'[^']*'|/(?!\]))*)"
+    r"(?:(/)\]|\](?:(.*?)\[/\2\])?)(\]?)",
+    re.DOTALL,
+)
+_SHORTCODE_ATTR = re.compile(
+    r"([\w-]+)\s*=\s*\"([^\"]*)\"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'\"]+)"
+)
+_CAPTIONED = re.compile(r"^\s*((?:<a\s[^>]*>\s*)?<img\s[^>]*>(?:\s*</a>)?)(.*)$", re.I | re.S)
+_MEDIA_SOURCES = ("src", "mp3", "m4a", "ogg", "wav", "wma", "mp4", "m4v", "webm", "ogv", "flv")
+# WordPress's own and common plugins' shortcodes: removed even when written bare (`[gallery]`).
+KNOWN_SHORTCODES = {
+    "archives", "audio", "caption", "contact-form", "contact-form-7", "embed", "gallery",
+    "googlemaps", "playlist", "polldaddy", "crowdsignal", "recent-posts", "slideshow", "video",
+    "wp_caption", "youtube", "vimeo", "soundcloud", "tweet", "instagram", "gist",
+}  # fmt: skip
+
+
+def shortcodes(text):
+    """Shortcodes as WordPress shows them: [caption] becomes a figure with its caption,
+    [audio], [video] and [embed] a link to the media, [gallery] and other shortcodes with
+    name=value attributes go, and an unknown enclosing shortcode leaves its content. Brackets
+    that are no known shortcode and have no attributes (`[sic]`, `[1]`, `[in stock]`) are
+    text and stay."""
+    if "[" not in text:
+        return text
+    return _SHORTCODE.sub(_shortcode, text)
+
+
+def _shortcode(match):
+    opening, name, raw, self_closing, inner, closing = match.groups()
+    if opening and closing:  # [[gallery]] is WordPress's way to write the text "[gallery]"
+        return match.group(0)[1:-1]
+    attrs = {
+        (m[1] or m[3] or m[5]).lower(): m[2] or m[4] or m[6] or ""
+        for m in _SHORTCODE_ATTR.finditer(raw)
+    }
+    lowered = name.lower()
+    if lowered in {"caption", "wp_caption"}:
+        rendered = _caption(attrs, shortcodes(inner or ""))
+    elif lowered in {"audio", "video", "embed"}:
+        url = (inner or "").strip() if lowered == "embed" else ""
+        url = url or next((attrs[key] for key in _MEDIA_SOURCES if attrs.get(key)), "")
+        rendered = (
+            format_html('<a href="{}">{}</a>', url, url.rsplit("/", 1)[-1] or url) if url else ""
+        )
+    elif inner is not None:
+        rendered = shortcodes(inner)
+    elif lowered in KNOWN_SHORTCODES or "=" in raw or self_closing:
+        rendered = ""
+    else:
+        return match.group(0)
+    return f"{opening}{rendered}{closing}"
+
+
+def _caption(attrs, inner):
+    caption = attrs.get("caption", "")
+    if not caption:
+        parts = _CAPTIONED.match(inner)
+        if parts:
+            inner, caption = parts.group(1), parts.group(2).strip()
+    classes = f"wp-caption {attrs.get('align', 'alignnone')}"
+    figure_id = format_html(' id="{}"', attrs["id"]) if attrs.get("id") else ""
+    caption = f'<figcaption class="wp-caption-text">{caption}</figcaption>' if caption else ""
+    return (
+        format_html('<figure{} class="{}">', figure_id, classes)
+        + f"{inner.strip()}{caption}</figure>"
+    )
 
 
 _NEXTPAGE = re.compile(r"\s*<!--nextpage-->\s*", re.IGNORECASE)
@@ -149,3 +225,37 @@ def render_comment(text):
             linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
             paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return mark_safe("\n".join(paragraphs))
+
+
+# Comments imported from WordPress are its HTML, not text typed into our form: a strict
+# allow-list, links marked as the commenters' own.
+COMMENT_TAGS = {"a", "b", "blockquote", "br", "code", "em", "i", "li", "ol", "p", "strong", "ul"}
+_INSIDE_LINK = re.compile(r"<a[\s>]", re.IGNORECASE)
+
+
+def render_wordpress_comment(html):
+    """A WordPress comment (HTML): paragraphs, bare URLs linked, then the strict allow-list."""
+    return mark_safe(
+        nh3.clean(
+            _link_bare_urls(autop(html)),
+            tags=COMMENT_TAGS,
+            attributes={"a": {"href"}},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="nofollow ugc",
+        )
+    )
+
+
+def _link_bare_urls(html):
+    """WordPress's make_clickable(): URLs in the text (not in tags or links) become links."""
+    parts, in_link = [], False
+    for part in _TAG_OR_TEXT.split(html):
+        if part.startswith("<"):
+            if _INSIDE_LINK.match(part):
+                in_link = True
+            elif part[:3].lower() == "</a":
+                in_link = False
+        elif part and not in_link and ("://" in part or "www." in part):
+            part = urlize(part, autoescape=False)
+        parts.append(part)
+    return "".join(parts)

@@ -13,6 +13,7 @@ from newsarchive.admin import queue
 from newsarchive.admin.base import URL_FIELDS, bound, intermediate, log_change
 from newsarchive.admin.forms import CategoryTreeField, FileIntoForm, RemoveFromForm, TagsForm
 from newsarchive.models import Category, Comment, Entry
+from newsarchive.wxr.admin_views import admin_urls as wxr_import_urls
 
 
 class CategoryFilter(admin.SimpleListFilter):
@@ -166,6 +167,7 @@ class EntryAdmin(admin.ModelAdmin):
                 view(self.queue_item_view),
                 name="newsarchive_entry_queue_item",
             ),
+            *wxr_import_urls(self),
             *super().get_urls(),
         ]
 

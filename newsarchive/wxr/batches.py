@@ -1,0 +1,326 @@
+"""Writing a batch of WXR items: entries (entries.py), comments (comments.py), their filing
+and old permalinks, attachments; and, after the last file, the pages' places.
+
+Each batch costs a fixed handful of queries whatever its size: existing objects are loaded by
+WordPress id in one query per kind, new ones get their ids up front and go in with one COPY
+(or bulk_create) per table, changed ones with bulk_update(). Nothing here calls save(), so
+what it would fill is filled here, and the importer rebuilds the kept counts once at the end.
+"""
+
+import mimetypes
+from collections import defaultdict
+
+from django.db.models import Q
+
+from newsarchive import attribution
+from newsarchive.models import Attachment, Comment, Entry, OldPermalink, TaggedEntry, blog_timezone
+from newsarchive.wxr import bulk
+from newsarchive.wxr.comments import Comments
+from newsarchive.wxr.entries import KINDS, PENDING_PATH, Entries, as_date
+from newsarchive.wxr.records import META_OLD_PERMALINK
+from newsarchive.wxr.text import decoded, numbered, web_address
+
+STATUSES = {status.value for status in Entry.Status}
+ATTACHMENT_FIELDS = ["entry_id", "title", "url", "mime_type", "uploaded_at", "guid"]
+
+
+class Writer:
+    def __init__(self, importer):
+        self.importer = importer
+        self.summary = importer.summary
+        self.blog_tz = blog_timezone()
+        self.seen_posts = bulk.IdSet()
+        self.attachment_parents = {}  # attachment wp_id → parent wp_id not found yet
+        self.sticky = set()
+        self.sources = attribution.SourceResolver()
+        self.source_names = self.sources.recognise()
+        # Into an empty archive nothing can match an item, so the first file skips looking.
+        self.empty = not (Entry.objects.exists() or Comment.objects.exists())
+        self.fresh = False
+        self.entries = Entries(self)
+        self.comments = Comments(self)
+        self.pages = Pages(self)
+
+    def new_file(self):
+        """Ids repeated within a file are skipped (WordPress keeps the first); a later file
+        with the same ids updates what the earlier one imported."""
+        self.seen_posts = bulk.IdSet()
+        self.entries.new_file()
+        self.comments.new_file()
+        self.fresh, self.empty = self.empty, False
+
+    def accept(self, item):
+        """Whether to import this item; counts the skipped ones by reason."""
+        kind = item.post_type
+        if not kind:
+            # As WordPress's importer: an invalid post type, and the id stays free for a
+            # later item (the a11y test data has such a stub before its real page).
+            self.summary.skip("items without a wp:post_type")
+            return False
+        if kind not in KINDS and kind != "attachment":
+            self.summary.skip(f"{kind} items")
+            return False
+        if item.post_id is None:
+            self.summary.skip(f"{kind} items without a wp:post_id")
+            return False
+        if item.post_id in self.seen_posts:
+            self.summary.skip(f"{kind} items repeating an earlier wp:post_id")
+            return False
+        if kind != "attachment":
+            item.status = item.status or Entry.Status.DRAFT
+            if item.status not in STATUSES:
+                self.summary.skip(f"{kind} items with status {item.status!r}")
+                return False
+            self.summary.entries_read += 1
+        self.seen_posts.add(item.post_id)
+        return True
+
+    def write(self, items):
+        entries = [item for item in items if item.post_type != "attachment"]
+        if entries:
+            plans = self.entries.write(entries)
+            self._filing(plans)
+            self._old_permalinks(plans)
+            self.comments.write(plans)
+        attachments = [item for item in items if item.post_type == "attachment"]
+        if attachments:
+            self._attachments(attachments)
+
+    def finish(self):
+        """After the last file: what needed every item first."""
+        self._attachment_parents()
+        self.pages.place()
+        self.summary.add("sources", "created", self.sources.created)
+        if self.sticky:
+            stuck = Entry.objects.filter(wp_id__in=self.sticky, kind=Entry.Kind.POST)
+            self.summary.touched |= bool(stuck.exclude(is_sticky=True).update(is_sticky=True))
+
+    # Filing ------------------------------------------------------------------------------
+
+    def _filing(self, plans):
+        importer = self.importer
+        Filing = Entry.categories.through
+        wanted_categories, wanted_tags = {}, {}
+        for plan in plans:
+            entry, categories, tags = plan.entry, [], []
+            for taxonomy, slug, name in plan.item.terms:
+                if not slug:
+                    continue
+                if taxonomy == "category":
+                    categories.append(importer.category_id(slug, name))
+                elif taxonomy == "post_tag":
+                    tags.append(importer.tag_id(slug, name))
+            if not categories and entry.kind == Entry.Kind.POST:
+                categories = [importer.uncategorized_id()]
+            wanted_categories[entry.pk] = set(categories)
+            wanted_tags[entry.pk] = set(tags)
+        existing = [plan.entry.pk for plan in plans if not plan.is_new]
+        current_categories, current_tags = defaultdict(set), defaultdict(set)
+        if existing:
+            for entry_id, category_id in Filing.objects.filter(entry_id__in=existing).values_list(
+                "entry_id", "category_id"
+            ):
+                current_categories[entry_id].add(category_id)
+            for entry_id, tag_id in TaggedEntry.objects.filter(
+                content_object_id__in=existing
+            ).values_list("content_object_id", "tag_id"):
+                current_tags[entry_id].add(tag_id)
+        unfiled = {importer.uncategorized_id()}
+        for pk, wanted in wanted_categories.items():
+            current = current_categories.get(pk, set())
+            # Filing done here is not undone by a file that leaves the entry Uncategorized.
+            if wanted == unfiled and current and current != unfiled:
+                wanted_categories[pk] = current
+        by_pk = {plan.entry.pk: plan for plan in plans}
+        self._refile(Filing, "entry_id", "category_id", wanted_categories, current_categories)
+        self._refile(TaggedEntry, "content_object_id", "tag_id", wanted_tags, current_tags)
+        for pk in existing:
+            moved = [
+                what
+                for what, wanted, current in (
+                    ("categories", wanted_categories, current_categories),
+                    ("tags", wanted_tags, current_tags),
+                )
+                if wanted[pk] != current.get(pk, set())
+            ]
+            if moved:
+                plan = by_pk[pk]
+                kind = "pages" if plan.kind == Entry.Kind.PAGE else "posts"
+                if not plan.diff:
+                    self.summary.move(kind, "unchanged", "updated")
+                self.summary.change(f"{kind[:-1]} {plan.item.post_id}: {', '.join(moved)}")
+
+    @staticmethod
+    def _refile(model, entry_field, term_field, wanted, current):
+        add, remove = [], Q()
+        for pk, terms in wanted.items():
+            have = current.get(pk, set())
+            add.extend((pk, term) for term in terms - have)
+            if have - terms:
+                remove |= Q(**{entry_field: pk, f"{term_field}__in": have - terms})
+        if remove:
+            model.objects.filter(remove).delete()
+        bulk.insert_rows(model, [entry_field, term_field], add)
+
+    # Old permalinks ----------------------------------------------------------------------
+
+    def _old_permalinks(self, plans):
+        wanted = {}
+        for plan in plans:
+            entry = plan.entry
+            if entry.kind != Entry.Kind.POST:
+                continue
+            links = set()
+            if plan.was is not None and plan.was[2] == Entry.Kind.POST:
+                links.add(plan.was[:2])  # as Entry.save() does when a post moves
+            for key, value in plan.item.meta:
+                value = value.strip()
+                if key == "_wp_old_slug" and value:
+                    links.add((entry.published_on, value[:200]))
+                elif key == "_wp_old_date" and (day := as_date(value)):
+                    links.add((day, entry.slug))
+                elif key == META_OLD_PERMALINK and (day := as_date(value[:10])):
+                    links.add((day, value[11:][:200]))
+            links.discard((entry.published_on, entry.slug))
+            for link in links:
+                if link[1]:
+                    wanted.setdefault(link, entry.pk)
+        if not wanted:
+            return
+        existing = set(
+            OldPermalink.objects.filter(slug__in={slug for _, slug in wanted}).values_list(
+                "published_on", "slug"
+            )
+        )
+        new = [
+            OldPermalink(entry_id=pk, published_on=day, slug=slug)
+            for (day, slug), pk in wanted.items()
+            if (day, slug) not in existing
+        ]
+        OldPermalink.objects.bulk_create(new)
+        self.summary.add("old permalinks", "created", len(new))
+        self.summary.add("old permalinks", "unchanged", len(wanted) - len(new))
+
+    # Attachments -------------------------------------------------------------------------
+
+    def _attachments(self, items):
+        ids = [item.post_id for item in items]
+        existing = {a.wp_id: a for a in Attachment.objects.filter(wp_id__in=ids)}
+        parents = {item.parent for item in items if item.parent}
+        entry_ids = dict(Entry.objects.filter(wp_id__in=parents).values_list("wp_id", "pk"))
+        new, changed = [], []
+        for item in items:
+            url = web_address(item.attachment_url or item.guid)[:1000]
+            attachment = existing.get(item.post_id)
+            entry_id = entry_ids.get(item.parent) if item.parent else None
+            if item.parent and entry_id is None:
+                # Its parent may come later in the file (WordPress allows forward references).
+                self.attachment_parents[item.post_id] = item.parent
+                entry_id = attachment.entry_id if attachment else None
+            values = {
+                "entry_id": entry_id,
+                "title": decoded(item.title)[:300],
+                "url": url,
+                "mime_type": (mimetypes.guess_type(url)[0] or "")[:100],
+                "uploaded_at": self.importer.moment(item.date_gmt, item.date),
+                "guid": item.guid[:255],
+            }
+            if attachment is None:
+                new.append(Attachment(wp_id=item.post_id, **values))
+                continue
+            diff = [name for name, value in values.items() if getattr(attachment, name) != value]
+            if diff:
+                for name in diff:
+                    setattr(attachment, name, values[name])
+                changed.append(attachment)
+                self.summary.change(f"attachment {item.post_id}: {', '.join(diff)}")
+        Attachment.objects.bulk_create(new)
+        if changed:
+            Attachment.objects.bulk_update(changed, ATTACHMENT_FIELDS)
+        self.summary.add("attachments", "created", len(new))
+        self.summary.add("attachments", "updated", len(changed))
+        self.summary.add("attachments", "unchanged", len(existing) - len(changed))
+
+    def _attachment_parents(self):
+        if not self.attachment_parents:
+            return
+        entry_ids = dict(
+            Entry.objects.filter(wp_id__in=set(self.attachment_parents.values())).values_list(
+                "wp_id", "pk"
+            )
+        )
+        for wp_id, parent in self.attachment_parents.items():
+            entry_id = entry_ids.get(parent)
+            moved = Attachment.objects.filter(wp_id=wp_id).exclude(entry_id=entry_id)
+            self.summary.touched |= bool(moved.update(entry_id=entry_id))
+
+
+class Pages:
+    """Where each page sits (parent and path), settled once every page of the run is in:
+    WordPress lets a page come before its parent."""
+
+    def __init__(self, writer):
+        self.summary = writer.summary
+        self.parents = {}  # page wp_id → parent wp_id (or None), for the pages of this run
+        self.outcomes = {}
+
+    def add(self, item, outcome):
+        self.parents[item.post_id] = item.parent or None
+        self.outcomes[item.post_id] = outcome
+
+    def place(self):
+        if not self.parents:
+            return
+        pages = {
+            pk: {"wp_id": wp_id, "slug": slug, "parent_id": parent_id, "path": path}
+            for pk, wp_id, slug, parent_id, path in Entry.objects.filter(
+                kind=Entry.Kind.PAGE
+            ).values_list("pk", "wp_id", "slug", "parent_id", "path")
+        }
+        by_wp_id = {page["wp_id"]: pk for pk, page in pages.items() if page["wp_id"]}
+        wanted = {pk: dict(page) for pk, page in pages.items()}
+        for wp_id, parent in self.parents.items():
+            pk = by_wp_id[wp_id]
+            parent_pk = by_wp_id.get(parent) if parent else None
+            wanted[pk]["parent_id"] = parent_pk if parent_pk != pk else None
+        paths = {}
+
+        def path_of(pk, chain=()):
+            if pk not in paths:
+                page = wanted[pk]
+                parent = page["parent_id"]
+                if parent in chain or parent not in wanted:
+                    page["parent_id"] = parent = None
+                prefix = f"{path_of(parent, (*chain, pk))}/" if parent else ""
+                paths[pk] = f"{prefix}{page['slug']}"
+            return paths[pk]
+
+        for pk in wanted:
+            path_of(pk)
+        # Two pages at one address: the one imported now moves to -2, as WordPress would.
+        ours = {by_wp_id[wp_id] for wp_id in self.parents}
+        holders = {}
+        for pk in sorted(wanted, key=lambda pk: (pk in ours, pk)):
+            path, n = paths[pk], 2
+            while path in holders:
+                wanted[pk]["slug"] = numbered(pages[pk]["slug"], n)
+                path = f"{path.rpartition('/')[0]}/{wanted[pk]['slug']}".lstrip("/")
+                n += 1
+            if n > 2:
+                self.summary.warn(f"page {pages[pk]['wp_id']}: address taken; now /{path}/")
+            holders[path] = pk
+            paths[pk] = path
+        moving = []
+        for pk, page in wanted.items():
+            page["path"] = paths[pk]
+            if page != pages[pk]:
+                moving.append(Entry(pk=pk, **page))
+                if pk in ours and self.outcomes.get(page["wp_id"]) == "unchanged":
+                    self.summary.move("pages", "unchanged", "updated")
+                    self.summary.change(f"page {page['wp_id']}: parent, path")
+        if moving:
+            self.summary.touched = True
+            # Through unique placeholders first, so that swapped addresses never collide.
+            placeholders = [Entry(pk=e.pk, path=PENDING_PATH.format(f"p{e.pk}")) for e in moving]
+            Entry.objects.bulk_update(placeholders, ["path"])
+            Entry.objects.bulk_update(moving, ["slug", "parent_id", "path"])

@@ -1,0 +1,400 @@
+"""Importing WXR files: the same archive the blog had, in one transaction, idempotently.
+
+Everything a run does happens in one transaction: a malformed file (found however late) leaves
+the database exactly as it was, and a dry run is the same run rolled back. Items are read as a
+stream and written in batches with bulk queries; the kept counts are rebuilt once at the end.
+
+Objects are matched by their WordPress ids (posts, pages, attachments, comments), terms by
+slug, authors by login. A matched object gets the file's values where they differ: the file
+is the truth for what it contains, so an updated export updates what changed and the same
+file again changes nothing. Two things made here are kept: attribution that was found in the
+text or typed by an editor is never overwritten by detection, and filing done here is not
+undone by a file that leaves the entry Uncategorized. Entries made here without a WordPress
+id (the seed, or anything exported from this archive) are recognised by their guid, day and
+slug, and adopt the id, so importing our own export back creates no duplicates.
+"""
+
+import contextlib
+import datetime
+import os
+import sys
+import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, reset_queries, transaction
+from django.utils import timezone
+
+from newsarchive.models import (
+    Category,
+    Entry,
+    Tag,
+    TaggedEntry,
+    blog_timezone,
+    rebuild_counts,
+)
+from newsarchive.wxr import batches, bulk, reading
+from newsarchive.wxr.parser import WXRError
+from newsarchive.wxr.summary import Summary
+from newsarchive.wxr.text import decoded
+
+BATCH_SIZE = 1000
+
+
+class Importer:
+    """One import run over one or more files. `run()` returns its Summary.
+
+    author_map: {wordpress login: username of an existing user}. time_zone: the blog's zone,
+    for WordPress local dates given without their GMT twin (default: settings.TIME_ZONE).
+    progress: called as progress(bytes_read, total_bytes, entries_read, seconds).
+    """
+
+    def __init__(
+        self,
+        author_map=None,
+        dry_run=False,
+        time_zone=None,
+        detect=True,
+        batch_size=BATCH_SIZE,
+        progress=None,
+    ):
+        self.author_map_names = dict(author_map or {})
+        self.dry_run = dry_run
+        self.tz = time_zone or blog_timezone()
+        self.detect = detect
+        self.batch_size = batch_size
+        self.progress = progress
+        self.summary = Summary(dry_run=dry_run)
+
+    def run(self, files):
+        """Import `files`, a list of (name, binary file, size in bytes or None)."""
+        started = time.monotonic()
+        self.started = started
+        # The reader thread hands the interpreter back sooner, so the writing thread is not
+        # kept waiting each time the database answers.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(0.0005)
+        try:
+            with transaction.atomic():
+                self._check_constraints(immediately=True)
+                self._setup()
+                for name, file, size in files:
+                    self._import_file(name, file, size)
+                self.writer.finish()
+                self._check_constraints(immediately=False)
+                if self.dry_run:
+                    transaction.set_rollback(True)
+                elif self.summary.changed_anything:
+                    self._analyze()
+                    rebuild_counts()
+        finally:
+            sys.setswitchinterval(switch_interval)
+            bulk.forget_reserved_ids()
+        self.summary.seconds = time.monotonic() - started
+        return self.summary
+
+    @staticmethod
+    def _check_constraints(immediately):
+        """During the import, foreign keys are checked at the end of each statement rather
+        than all at commit: the same work, but done while the reader thread reads the next
+        batch instead of after the last one. Afterwards, back to Django's deferred checks."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediately else 'DEFERRED'}")
+
+    def _analyze(self):
+        """Fresh planner statistics before the recounts: PostgreSQL would otherwise plan
+        them for the empty tables it last saw, and take minutes instead of seconds."""
+        if connection.vendor != "postgresql" or self.summary.total("created") < 1000:
+            return
+        tables = [Entry, Entry.categories.through, TaggedEntry, Category, Tag]
+        with connection.cursor() as cursor:
+            names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+            cursor.execute(f"ANALYZE {names}")
+
+    def _setup(self):
+        self.now = timezone.now()
+        User = get_user_model()
+        self.author_map = {}
+        for login, username in self.author_map_names.items():
+            pk = User.objects.filter(username=username).values_list("pk", flat=True).first()
+            if pk is None:
+                raise WXRError(f"--author-map {login}={username}: there is no user {username!r}")
+            self.author_map[login] = pk
+        self.users = {}
+        self.categories = dict(Category.objects.values_list("slug", "pk"))
+        self.tags = dict(Tag.objects.values_list("slug", "pk"))
+        self.tag_names = set(Tag.objects.values_list("name", flat=True))
+        self.writer = batches.Writer(self)
+
+    # Reading -----------------------------------------------------------------------------
+
+    def _import_file(self, name, file, size):
+        self.summary.files.append(str(name))
+        self.writer.new_file()
+        self.file_authors = {}  # WordPress author id → login, for comment_user_id
+        pending_authors, pending_terms, items = [], [], []
+
+        def progress(read):
+            if self.progress is not None:
+                self.progress(
+                    read, size, self.summary.entries_read, time.monotonic() - self.started
+                )
+
+        try:
+            for kind, record in reading.records_of(file, name, progress):
+                if kind == "item":
+                    if pending_authors or pending_terms:
+                        self._authors(pending_authors)
+                        self._terms(pending_terms)
+                        pending_authors, pending_terms = [], []
+                    if self.writer.accept(record):
+                        items.append(record)
+                    if len(items) >= self.batch_size:
+                        self.writer.write(items)
+                        items = []
+                        reset_queries()  # DEBUG keeps every query's SQL otherwise
+                elif kind == "author":
+                    pending_authors.append(record)
+                elif kind == "term":
+                    pending_terms.append(record)
+                elif kind == "sticky":
+                    self.writer.sticky.update(record)
+            self._authors(pending_authors)
+            self._terms(pending_terms)
+            if items:
+                self.writer.write(items)
+        except WXRError as error:
+            error.file = error.file or str(name)
+            raise
+
+    # Authors -----------------------------------------------------------------------------
+
+    def _authors(self, authors):
+        if not authors:
+            return
+        User = get_user_model()
+        wanted = {}
+        for author in authors:
+            if author.id is not None:
+                self.file_authors[author.id] = author.login
+            if author.login not in self.author_map:
+                wanted.setdefault(author.login[:150], author)
+        known = dict(User.objects.filter(username__in=wanted).values_list("username", "pk"))
+        self.users.update(known)
+        self.summary.add("authors", "unchanged", len(known))
+        new = [self._new_user(a) for login, a in wanted.items() if login not in known]
+        for user in User.objects.bulk_create(new):
+            self.users[user.username] = user.pk
+        self.summary.add("authors", "created", len(new))
+
+    def _new_user(self, author):
+        first, last = author.first_name, author.last_name
+        display = decoded(author.display_name)
+        if not first and not last and display and display != author.login:
+            first = display
+        return get_user_model()(
+            username=author.login[:150],
+            email=author.email[:254],
+            first_name=decoded(first)[:150],
+            last_name=decoded(last)[:150],
+            # WordPress passwords are not carried over: imported authors cannot log in.
+            password=make_password(None),
+        )
+
+    def user_id(self, login):
+        """The user for a dc:creator login, creating one the first time a login is seen."""
+        if not login:
+            return None
+        if login in self.author_map:
+            return self.author_map[login]
+        login = login[:150]
+        if login not in self.users:
+            User = get_user_model()
+            pk = User.objects.filter(username=login).values_list("pk", flat=True).first()
+            if pk is None:
+                pk = User.objects.create(username=login, password=make_password(None)).pk
+                self.summary.add("authors", "created")
+            self.users[login] = pk
+        return self.users[login]
+
+    def comment_user_id(self, wp_user_id):
+        login = self.file_authors.get(wp_user_id) if wp_user_id else None
+        return self.user_id(login) if login else None
+
+    # Terms -------------------------------------------------------------------------------
+
+    def _terms(self, terms):
+        if not terms:
+            return
+        categories, tags = {}, {}
+        for term in terms:
+            if not term.slug:
+                self.summary.skip("terms without a slug")
+            elif term.taxonomy == "category":
+                categories.setdefault(term.slug, term)
+            elif term.taxonomy == "post_tag":
+                tags.setdefault(term.slug, term)
+            else:
+                self.summary.skip(f"{term.taxonomy or 'unnamed'} terms (not categories or tags)")
+        self._categories(categories)
+        self._tags(tags)
+
+    def _categories(self, terms):
+        existing = {c.slug: c for c in Category.objects.filter(slug__in=terms)}
+        ids = [t.term_id for t in terms.values() if t.term_id is not None]
+        taken = dict(Category.objects.filter(wp_term_id__in=ids).values_list("wp_term_id", "slug"))
+        done = set()
+
+        def save(slug, chain=()):
+            if slug in done or slug in chain:
+                return
+            term = terms[slug]
+            parent_slug = term.parent_slug if term.parent_slug != slug else ""
+            if parent_slug in terms:
+                save(parent_slug, (*chain, slug))
+            parent_id = self.categories.get(parent_slug) if parent_slug else None
+            if parent_slug and parent_id is None:
+                self.summary.warn(f"category {slug!r}: its parent {parent_slug!r} is unknown")
+            term_id = term.term_id
+            if term_id is not None and taken.get(term_id, slug) != slug:
+                self.summary.warn(
+                    f"category {slug!r}: term id {term_id} already belongs to "
+                    f"{taken[term_id]!r}; not kept"
+                )
+                term_id = None
+            values = {
+                "name": decoded(term.name)[:200] or slug,
+                "description": term.description,
+                "parent_id": parent_id,
+                "wp_term_id": term_id,
+            }
+            category = existing.get(slug)
+            if category is None:
+                category = Category(slug=slug[:200], **values)
+                category.save()
+                self.summary.add("categories", "created")
+            else:
+                changed = [k for k, v in values.items() if getattr(category, k) != v]
+                if changed:
+                    for name in changed:
+                        setattr(category, name, values[name])
+                    category.save()
+                    self.summary.add("categories", "updated")
+                    self.summary.change(f"category {slug}: {', '.join(changed)}")
+                else:
+                    self.summary.add("categories", "unchanged")
+            self.categories[slug] = category.pk
+            done.add(slug)
+
+        for slug in terms:
+            save(slug)
+
+    def _tags(self, terms):
+        existing = {t.slug: t for t in Tag.objects.filter(slug__in=terms)}
+        ids = [t.term_id for t in terms.values() if t.term_id is not None]
+        taken = dict(Tag.objects.filter(wp_term_id__in=ids).values_list("wp_term_id", "slug"))
+        new, changed = [], []
+        for slug, term in terms.items():
+            term_id = term.term_id
+            if term_id is not None and taken.get(term_id, slug) != slug:
+                term_id = None
+            tag = existing.get(slug)
+            name = decoded(term.name)[:100] or slug
+            if tag is None:
+                tag = Tag(
+                    slug=self._tag_slug(slug),
+                    name=self._tag_name(name, slug),
+                    description=term.description,
+                    wp_term_id=term_id,
+                )
+                new.append(tag)
+                continue
+            values = {"description": term.description, "wp_term_id": term_id}
+            if tag.name != name:
+                self.tag_names.discard(tag.name)
+                values["name"] = self._tag_name(name, slug)
+            diff = [k for k, v in values.items() if getattr(tag, k) != v]
+            if diff:
+                for key in diff:
+                    setattr(tag, key, values[key])
+                changed.append(tag)
+                self.summary.change(f"tag {slug}: {', '.join(diff)}")
+            self.tag_names.add(tag.name)
+        Tag.objects.bulk_create(new)
+        if changed:
+            Tag.objects.bulk_update(changed, ["name", "description", "wp_term_id"])
+        for tag in [*new, *existing.values()]:
+            self.tags[tag.slug] = tag.pk
+        self.summary.add("tags", "created", len(new))
+        self.summary.add("tags", "updated", len(changed))
+        self.summary.add("tags", "unchanged", len(existing) - len(changed))
+
+    def _tag_slug(self, slug):
+        if len(slug) > 100:
+            self.summary.warn(f"tag slug {slug!r} is longer than 100 characters; shortened")
+            slug = slug[:100]
+        return slug
+
+    def _tag_name(self, name, slug):
+        """Tag names are unique here, though not in WordPress: a second one gets its slug."""
+        if name in self.tag_names:
+            self.summary.warn(f"tag {slug!r}: another tag is already called {name!r}")
+            name = f"{name[: 97 - len(slug)]} ({slug})"
+        self.tag_names.add(name)
+        return name
+
+    def category_id(self, slug, name):
+        """A category named on an item; created if the file never declared it."""
+        if slug not in self.categories:
+            category = Category(slug=slug[:200], name=decoded(name)[:200] or slug)
+            category.save()
+            self.categories[slug] = category.pk
+            self.summary.add("categories", "created")
+        return self.categories[slug]
+
+    def tag_id(self, slug, name):
+        if slug not in self.tags:
+            tag = Tag.objects.create(
+                slug=self._tag_slug(slug), name=self._tag_name(decoded(name)[:100] or slug, slug)
+            )
+            self.tags[slug] = tag.pk
+            self.summary.add("tags", "created")
+        return self.tags[slug]
+
+    def uncategorized_id(self):
+        if not hasattr(self, "_uncategorized"):
+            self._uncategorized = Category.uncategorized().pk
+            self.categories.setdefault(Category.UNCATEGORIZED_SLUG, self._uncategorized)
+        return self._uncategorized
+
+    # Dates -------------------------------------------------------------------------------
+
+    def moment(self, gmt, local):
+        """An aware datetime: from the GMT date, else the local one in the blog's zone."""
+        if gmt is not None:
+            return gmt.replace(tzinfo=datetime.UTC)
+        if local is not None:
+            return local.replace(tzinfo=self.tz)
+        return None
+
+
+def import_wxr(paths, **options):
+    """Import WXR files by path (what the command and tests call); returns the Summary."""
+    with contextlib.ExitStack() as stack:
+        files = [
+            (os.path.basename(p), stack.enter_context(open(p, "rb")), os.path.getsize(p))
+            for p in map(os.path.abspath, paths)
+        ]
+        return Importer(**options).run(files)
+
+
+def parse_author_map(values):
+    """["login=username", …] → {login: username}."""
+    mapping = {}
+    for value in values:
+        login, sep, username = value.partition("=")
+        if not sep or not login.strip() or not username.strip():
+            raise ValueError(f"--author-map {value!r}: expected LOGIN=USERNAME")
+        mapping[login.strip()] = username.strip()
+    return mapping
