@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format browser-deps serve-production clean
+.PHONY: install run test test-postgres lint format browser-deps serve-production bench clean
 
 install: $(VENV)/.installed
 
@@ -49,6 +49,13 @@ serve-production: install
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY=local-production-preview ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
 	  $(BIN)/gunicorn newsarchive.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+
+# Throughput, latency, queries and bytes per page at 1,000 and 100,000 entries, against the
+# ceiling of this machine (PostgreSQL, Redis and wrk; see bench/README.md). Under 15 minutes.
+# BENCH_ARGS=--million adds a million entries; BENCH_ARGS="--sizes 1000 --repeats 1" is quick.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static
