@@ -10,7 +10,7 @@ Comments imported from WordPress are its HTML, shown through a stricter allow-li
 import re
 
 import nh3
-from django.utils.html import format_html, urlize
+from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
 MORE_MARKER = "<!--more"
@@ -214,16 +214,25 @@ def before_more(text):
     return text[: match.start()] if match else text
 
 
+# Every word urlize() would make a link contains one of these; text without any is only escaped
+# (urlize looks at each word in turn, which costs more than the rest of a comment's display).
+_MAYBE_LINK = re.compile(r"://|www\.|@|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+
+
 def render_comment(text):
     """Plain text to HTML: escaped, paragraphs, bare URLs linked with rel="nofollow ugc"."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     paragraphs = []
     for chunk in _PARAGRAPH_BREAK.split(text):
         chunk = chunk.strip()
-        if chunk:
+        if not chunk:
+            continue
+        if _MAYBE_LINK.search(chunk):
             linked = urlize(chunk, nofollow=True, autoescape=True)
             linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
-            paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
+        else:
+            linked = escape(chunk)
+        paragraphs.append("<p>" + linked.replace("\n", "<br>\n") + "</p>")
     return mark_safe("\n".join(paragraphs))
 
 
