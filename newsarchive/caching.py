@@ -4,8 +4,11 @@ Cached fragments and whole pages (newsarchive/pagecache.py) are stored with the 
 were made under, so a change makes every one of them stale at once, on every app server sharing
 the cache, without finding and deleting keys one by one.
 
-`CACHE_URL=dummy://` turns the shared cache off (for benchmarks of uncached pages): pages are
-then never cached, and fragments fall back to a cache in each process, versioned in-process.
+Every process that serves pages must share the cache (Redis, or the file cache production uses
+by default), or a change seen by one would leave the others stale. `CACHE_URL=dummy://` turns
+the cache off, for benchmarks of uncached pages: pages are then never cached, and fragments
+(sidebar blocks, related entries) fall back to a cache in each process, versioned in that
+process only, so it is not for serving an archive that changes.
 """
 
 import time

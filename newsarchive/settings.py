@@ -62,10 +62,17 @@ def database_from_url(url):
 
 
 def cache_from_url(url):
-    """`locmem://`, `dummy://` (no caching, for benchmarks) or `redis://host:port/db`."""
-    scheme = urlsplit(url).scheme
+    """`locmem://`, `file:///path`, `dummy://` (no caching, for benchmarks) or `redis://…`."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "file":
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": parts.path,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if scheme in {"redis", "rediss"}:
@@ -172,7 +179,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# Pages must be fresh in every process that serves them, so production (several gunicorn
+# workers) defaults to a cache they all share: files under var/cache, or Redis with CACHE_URL.
+# Memory local to one process is only the default for the development server (one process).
+DEFAULT_CACHE_URL = "locmem://" if DEBUG else f"file://{BASE_DIR / 'var' / 'cache'}"
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", DEFAULT_CACHE_URL))}
 
 
 # --- Static files --------------------------------------------------------------------------

@@ -62,13 +62,28 @@ def test_database_url_understands_sqlite_and_postgres():
         database_from_url("mysql://x/y")
 
 
-def test_cache_url_understands_locmem_dummy_and_redis():
+def test_cache_url_understands_locmem_file_dummy_and_redis():
     assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+    files = cache_from_url("file:///srv/news/cache")
+    assert (files["BACKEND"], files["LOCATION"]) == (
+        "django.core.cache.backends.filebased.FileBasedCache",
+        "/srv/news/cache",
+    )
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
     assert cache_from_url("redis://127.0.0.1:6379/1") == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
+
+
+def test_production_workers_share_one_cache_by_default():
+    """Several gunicorn workers must see one archive version, or a page edited through one
+    worker would stay stale in the others: without CACHE_URL, files they all share."""
+    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "-c", show, **PRODUCTION)
+    assert result.stdout.split()[-1] == "django.core.cache.backends.filebased.FileBasedCache"
+    development = manage("shell", "-c", show, DEBUG="1")
+    assert development.stdout.split()[-1] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 @pytest.fixture
