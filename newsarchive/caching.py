@@ -16,6 +16,8 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 
 VERSION_KEY = "archive-version"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -54,3 +56,27 @@ def cached(name, compute):
         value = compute()
         cache.set(key, value, FRAGMENT_TIMEOUT)
     return value
+
+
+class _RedisClients(RedisCacheClient):
+    """Django's client, keeping one redis-py client per connection pool: Django makes a new one
+    for every call, which costs more than a cached page's round trip to Redis."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """The Redis cache backend for CACHE_URL=redis://…"""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _RedisClients

@@ -14,6 +14,9 @@ ETag and Last-Modified come with every cached page, and a matching conditional G
 """
 
 import hashlib
+import re
+import secrets
+import struct
 import time
 import zlib
 from email.utils import formatdate, parsedate_to_datetime
@@ -26,7 +29,9 @@ from newsarchive.caching import VERSION_KEY, archive_version, shared_cache
 
 PAGE_TIMEOUT = 24 * 60 * 60
 FRESH_VALUES = "newsarchive.fresh_values"  # environ key: [(value, kind, argument), …]
+STORAGE_FORMAT = 2  # part of every page's key: a new layout of stored pages never meets an old
 PLACEHOLDER = "\x00fresh{}\x00"
+PLACEHOLDERS = re.compile("\x00fresh([0-9]+)\x00")
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml",
                    "text/xml", "text/plain")  # fmt: skip
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/comments/unsubscribe/")
@@ -58,7 +63,44 @@ def page_key(environ):
             environ.get("QUERY_STRING", ""),
         ]
     )
-    return "page:" + hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+    digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page:{STORAGE_FORMAT}:{digest}"
+
+
+def accepts_gzip(environ):
+    return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+
+
+def deflate(data):
+    """`data` as raw deflate blocks that end on a byte boundary with an empty dictionary, so
+    that pieces compressed apart can be joined into one stream (as pigz joins its chunks)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+_LAST_BLOCK = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
+
+
+def gzip_from_parts(parts, deflated, values):
+    """A stored page as gzip without compressing it again: its pieces were compressed when it
+    was stored; only this reader's values are compressed now.
+
+    Each reader's secret (the CSRF token) is compressed alone, so its compressed size says
+    nothing about the rest of the page; the random padding in the header is Django's BREACH
+    mitigation too.
+    """
+    padding = secrets.token_hex(secrets.randbelow(50)).encode("ascii") + b"\0"
+    out = [b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff", padding]
+    crc = size = 0
+    for part, packed in zip(parts, deflated, strict=True):
+        if isinstance(part, int):
+            part = values[part]
+            packed = deflate(part)
+        out.append(packed)
+        crc = zlib.crc32(part, crc)
+        size += len(part)
+    out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    return b"".join(out)
 
 
 class PageCache:
@@ -101,11 +143,13 @@ class PageCache:
         if self.not_modified(environ, stored):
             start_response("304 Not Modified", headers)
             return []
-        body = stored["body"]
-        if stored["fresh"]:
-            body, cookies = self.fill_in(environ, body, stored["fresh"])
-            headers += cookies
-        headers.append(("X-Cache", "hit"))
+        values, cookies = self.fresh_values(environ, stored["fresh"])
+        headers += [*cookies, ("X-Cache", "hit")]
+        if accepts_gzip(environ):
+            body = gzip_from_parts(stored["parts"], stored["deflated"], values)
+            headers.append(("Content-Encoding", "gzip"))
+        else:
+            body = b"".join(values[p] if isinstance(p, int) else p for p in stored["parts"])
         return self.respond(environ, start_response, stored["status"], headers, body)
 
     def not_modified(self, environ, stored):
@@ -122,36 +166,36 @@ class PageCache:
                 return False
         return False
 
-    def fill_in(self, environ, body, fresh):
-        """Put this reader's CSRF token and a newly signed form time into the page."""
+    def fresh_values(self, environ, fresh):
+        """This reader's CSRF token and a newly signed form time, for the page's gaps."""
+        if not fresh:
+            return {}, []
         from django.core.handlers.wsgi import WSGIRequest
         from django.http import HttpResponse
         from django.middleware.csrf import CsrfViewMiddleware, get_token
 
         from newsarchive.comments.forms import issue_token_for
 
-        request, csrf, token = WSGIRequest(environ), None, None
-        text = body.decode("utf-8")
+        request, csrf, values = WSGIRequest(environ), None, {}
         for number, (kind, argument) in enumerate(fresh):
             if kind == "csrf":
                 if csrf is None:
                     csrf = CsrfViewMiddleware(lambda request: HttpResponse())
                     csrf.process_request(request)
-                    token = get_token(request)
-                value = token
+                values[number] = get_token(request).encode("ascii")
             else:
-                value = issue_token_for(argument)
-            text = text.replace(PLACEHOLDER.format(number), value)
+                values[number] = issue_token_for(argument).encode("ascii")
         cookies = []
         if csrf is not None:
             response = csrf.process_response(request, HttpResponse())
             cookies = [
                 ("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()
             ]
-        return text.encode("utf-8"), cookies
+        return values, cookies
 
     def respond(self, environ, start_response, status, headers, body):
-        if len(body) > 200 and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""):
+        compressed = any(name == "Content-Encoding" for name, _ in headers)
+        if not compressed and len(body) > 200 and accepts_gzip(environ):
             # Compressed here, the outermost layer, for cached and rendered pages alike; random
             # padding in the gzip header is Django's mitigation of BREACH.
             body = compress_string(body, max_random_bytes=100)
@@ -212,11 +256,19 @@ class PageCache:
         ):
             return None  # a reader's own CSRF token, not marked: never share it
         template = text.encode("utf-8")
+        parts = [
+            int(part) if index % 2 else part.encode("utf-8")
+            for index, part in enumerate(PLACEHOLDERS.split(text))
+        ]
         return {
             "version": version,
             "status": status,
             "headers": kept,
-            "body": template,
+            # The page cut at its placeholders, so that serving it only joins bytes: text,
+            # then the number of the fresh value that goes next, then text, and so on.
+            "parts": parts,
+            # and each piece of text compressed on its own, for browsers that take gzip.
+            "deflated": [None if isinstance(part, int) else deflate(part) for part in parts],
             "fresh": fresh,
             "etag": f'"{zlib.crc32(template):08x}{len(template):x}"',
             "last_modified": formatdate(time.time(), usegmt=True),

@@ -76,7 +76,7 @@ def cache_from_url(url):
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "newsarchive.caching.RedisCache", "LOCATION": url}
     raise ImproperlyConfigured(f"CACHE_URL: unsupported scheme {scheme!r}")
 
 

@@ -1,6 +1,7 @@
 """The page cache is exact: every change shows on the next request, on every app server."""
 
 import datetime
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -153,6 +154,31 @@ def test_every_app_server_sharing_the_cache_sees_the_change(site):
     assert "Changed on one server" in second.get("/").text
 
 
+@pytest.fixture(params=["redis", "file"])
+def production_cache(request, settings, tmp_path):
+    """The caches production shares between app servers: Redis, and files on one machine."""
+    from django.core.cache import cache
+
+    from newsarchive.settings import cache_from_url
+
+    url = "redis://127.0.0.1:6379/9" if request.param == "redis" else f"file://{tmp_path}"
+    settings.CACHES = {"default": {**cache_from_url(url), "KEY_PREFIX": f"test-{uuid.uuid4()}"}}
+    yield
+    cache.clear()
+
+
+def test_app_servers_sharing_redis_or_files_see_every_change(site, production_cache):
+    first, second = Reader(app_server()), Reader(app_server())
+    warm(first)
+    assert second.get("/2007/03/10/here/").from_cache
+    site["here"].title = "Changed through the other server"
+    site["here"].save()
+    for page in ["/", "/2007/03/", "/2007/03/10/here/", "/2007/03/09/before/", "/tag/iran/",
+                 "/category/world/", "/feed/"]:  # fmt: skip
+        assert "Changed through the other server" in second.get(page).text, page
+    assert second.get("/2007/03/10/here/").from_cache
+
+
 def test_staff_never_get_a_cached_page(site, client, admin_user):
     reader = Reader()
     warm(reader)
@@ -237,6 +263,30 @@ def test_pages_are_compressed_for_browsers_that_accept_it(site):
     page = reader.get("/", Accept_Encoding="gzip, deflate")
     assert page.header("Content-Encoding") == "gzip"
     assert b"Here" in gzip.decompress(page.body)
+
+
+def test_a_compressed_cached_entry_carries_each_readers_own_token(site):
+    import gzip
+    import re
+    import zlib
+
+    Reader().get("/2007/03/10/here/")
+    plain = Reader().get("/2007/03/10/here/")
+    tokens = set()
+    for _ in range(2):
+        reader = Reader()
+        page = reader.get("/2007/03/10/here/", Accept_Encoding="gzip")
+        assert page.from_cache and page.header("Content-Encoding") == "gzip"
+        # Whole and intact for gzip and for zlib (as browsers inflate), lengths and CRC checked.
+        html = gzip.decompress(page.body).decode()
+        assert zlib.decompress(page.body, 16 + zlib.MAX_WBITS).decode() == html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        tokens.add(token)
+        assert "csrftoken" in reader.cookies
+        assert re.sub(r'value="[^"]{40,}"', "", html) == re.sub(
+            r'value="[^"]{40,}"', "", plain.text
+        )
+    assert len(tokens) == 2
 
 
 def test_errors_and_admin_pages_are_not_cached(site):

@@ -71,7 +71,7 @@ def test_cache_url_understands_locmem_file_dummy_and_redis():
     )
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
     assert cache_from_url("redis://127.0.0.1:6379/1") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsarchive.caching.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
     }
 
