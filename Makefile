@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format browser-deps serve-production bench clean
+.PHONY: install run test test-postgres lint format browser-deps serve-production bench bench-deps clean
 
 install: $(VENV)/.installed
 
@@ -54,8 +54,15 @@ serve-production: install
 # ceiling of this machine (PostgreSQL, Redis and wrk; see bench/README.md). Under 15 minutes.
 # BENCH_ARGS=--million adds a million entries; BENCH_ARGS="--sizes 1000 --repeats 1" is quick.
 BENCH_ARGS ?=
-bench: install
+bench: install bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# wrk, the load generator, from Debian's packages.
+bench-deps:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 
 clean:
 	rm -rf $(VENV) var/static
