@@ -17,17 +17,24 @@ import hashlib
 import re
 import secrets
 import struct
+import threading
 import time
 import zlib
+from collections import OrderedDict
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
 from django.conf import settings
+from django.http.cookie import parse_cookie
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from newsarchive.caching import VERSION_KEY, archive_version, shared_cache
 
 PAGE_TIMEOUT = 24 * 60 * 60
+LOCAL_BYTES = 32 * 1024 * 1024  # pages each process keeps at hand (RecentPages)
 FRESH_VALUES = "newsarchive.fresh_values"  # environ key: [(value, kind, argument), …]
 STORAGE_FORMAT = 2  # part of every page's key: a new layout of stored pages never meets an old
 PLACEHOLDER = "\x00fresh{}\x00"
@@ -61,6 +68,8 @@ def page_key(environ):
             environ.get("HTTP_HOST", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
+            # Pages say what happened on this day (home, "On this day"): a new day, new pages.
+            timezone.localdate().isoformat(),
         ]
     )
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
@@ -103,6 +112,85 @@ def gzip_from_parts(parts, deflated, values):
     return b"".join(out)
 
 
+# CSRF tokens for cached pages, made as Django's get_token() makes them (a 32-character secret
+# kept in the reader's cookie, shown masked in forms: tests/test_page_cache.py checks that
+# Django accepts them), without building a request and running the middleware for each hit.
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def random_csrf_string(length=CSRF_SECRET_LENGTH):
+    """`length` characters drawn uniformly from CSRF_ALLOWED_CHARS (62 of them)."""
+    count, chars = len(CSRF_ALLOWED_CHARS), []
+    while len(chars) < length:
+        chars += [CSRF_ALLOWED_CHARS[b % count] for b in secrets.token_bytes(2 * length)
+                  if b < 256 - 256 % count]  # fmt: skip
+    return "".join(chars[:length])
+
+
+def masked_csrf_token(secret):
+    mask, count = random_csrf_string(), len(CSRF_ALLOWED_CHARS)
+    return mask + "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[x] + _CSRF_INDEX[y]) % count]
+        for x, y in zip(secret, mask, strict=True)
+    )
+
+
+def csrf_secret_and_cookie(environ):
+    """The reader's CSRF secret (a new one if their cookie has none) and the Set-Cookie header
+    that renews it, with the attributes Django's CSRF middleware gives it."""
+    secret = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= _CSRF_INDEX.keys():
+        secret = random_csrf_string()
+    age = settings.CSRF_COOKIE_AGE
+    cookie = [
+        f"{settings.CSRF_COOKIE_NAME}={secret}",
+        f"expires={http_date(time.time() + age)}",
+        f"Max-Age={age}",
+        f"Path={settings.CSRF_COOKIE_PATH}",
+    ]
+    if settings.CSRF_COOKIE_DOMAIN:
+        cookie.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    if settings.CSRF_COOKIE_SECURE:
+        cookie.append("Secure")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        cookie.append("HttpOnly")
+    if settings.CSRF_COOKIE_SAMESITE:
+        cookie.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    return secret, [("Set-Cookie", "; ".join(cookie))]
+
+
+class RecentPages:
+    """Pages this process served lately, up to a number of bytes. A page found here is served
+    if it was stored under the shared cache's current version: a hit then fetches only that
+    version from the shared cache, not the page, and the cache stays exact."""
+
+    def __init__(self, limit=LOCAL_BYTES):
+        self.limit, self.size, self.pages = limit, 0, OrderedDict()
+        self.lock = threading.Lock()
+
+    def __contains__(self, key):
+        return key in self.pages
+
+    def get(self, key, version):
+        with self.lock:
+            stored = self.pages.get(key)
+            if stored is None or stored["version"] != version:
+                return None
+            self.pages.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        size = sum(len(part) for part in [*stored["parts"], *stored["deflated"]]
+                   if isinstance(part, bytes))  # fmt: skip
+        with self.lock:
+            if key in self.pages:
+                self.size -= self.pages.pop(key)["size"]
+            self.pages[key] = {**stored, "size": size}
+            self.size += size
+            while self.size > self.limit and self.pages:
+                self.size -= self.pages.popitem(last=False)[1]["size"]
+
+
 class PageCache:
     """WSGI middleware: serve cached pages to anonymous readers; store what Django renders."""
 
@@ -110,6 +198,7 @@ class PageCache:
         self.application = application
         self.next_schedule_check = 0.0
         self._personal = None
+        self.recent = RecentPages()
 
     def __call__(self, environ, start_response):
         self.publish_scheduled()
@@ -117,10 +206,17 @@ class PageCache:
         if cache is None or not self.is_cacheable_request(environ):
             return self.application(environ, start_response)
         key = page_key(environ)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        stored = found.get(key)
+        if key in self.recent:
+            version = cache.get(VERSION_KEY)
+            stored = self.recent.get(key, version)
+            if stored is not None:
+                return self.serve(environ, start_response, stored)
+            stored = cache.get(key)
+        else:
+            found = cache.get_many([VERSION_KEY, key])
+            version, stored = found.get(VERSION_KEY), found.get(key)
         if stored is not None and stored["version"] == version:
+            self.recent.put(key, stored)
             return self.serve(environ, start_response, stored)
         if version is None:
             version = archive_version(cache)
@@ -170,27 +266,16 @@ class PageCache:
         """This reader's CSRF token and a newly signed form time, for the page's gaps."""
         if not fresh:
             return {}, []
-        from django.core.handlers.wsgi import WSGIRequest
-        from django.http import HttpResponse
-        from django.middleware.csrf import CsrfViewMiddleware, get_token
-
         from newsarchive.comments.forms import issue_token_for
 
-        request, csrf, values = WSGIRequest(environ), None, {}
+        values, cookies = {}, []
         for number, (kind, argument) in enumerate(fresh):
             if kind == "csrf":
-                if csrf is None:
-                    csrf = CsrfViewMiddleware(lambda request: HttpResponse())
-                    csrf.process_request(request)
-                values[number] = get_token(request).encode("ascii")
+                if not cookies:
+                    secret, cookies = csrf_secret_and_cookie(environ)
+                values[number] = masked_csrf_token(secret).encode("ascii")
             else:
                 values[number] = issue_token_for(argument).encode("ascii")
-        cookies = []
-        if csrf is not None:
-            response = csrf.process_response(request, HttpResponse())
-            cookies = [
-                ("Set-Cookie", morsel.OutputString()) for morsel in response.cookies.values()
-            ]
         return values, cookies
 
     def respond(self, environ, start_response, status, headers, body):
@@ -225,6 +310,7 @@ class PageCache:
         stored = self.storable(environ, status, headers, body, version)
         if stored is not None:
             cache.set(key, stored, PAGE_TIMEOUT)
+            self.recent.put(key, stored)
             headers = [(k, v) for k, v in headers if k.lower() not in ("etag", "last-modified")]
             headers += [("ETag", stored["etag"]), ("Last-Modified", stored["last_modified"])]
         return self.respond(environ, start_response, status, headers, body)

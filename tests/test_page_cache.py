@@ -316,3 +316,67 @@ def test_scheduled_entries_appear_on_time_even_on_cached_pages(site, settings):
     )
     reader.server.next_schedule_check = 0  # a minute has passed since the last check
     assert "Scheduled news" in reader.get("/").text
+
+
+def test_a_new_day_brings_new_pages(site, monkeypatch):
+    """Home and day archives say what happened "on this day": yesterday's copy is not today's."""
+    import newsarchive.pagecache
+
+    reader = Reader()
+    warm(reader, ["/"])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(newsarchive.pagecache.timezone, "localdate", lambda: tomorrow)
+    assert not reader.get("/").from_cache
+
+
+def test_each_process_keeps_recent_pages_within_its_memory_limit():
+    from newsarchive.pagecache import RecentPages
+
+    recent = RecentPages(limit=1300)  # three pages of 400 bytes
+    page = {"version": 1, "parts": [b"x" * 300], "deflated": [b"y" * 100]}
+    for key in "abc":
+        recent.put(key, page)
+    recent.get("a", 1)  # used lately: kept
+    recent.put("d", page)
+    assert [key for key in "abcd" if key in recent] == ["a", "c", "d"]
+    assert recent.size == 1200
+    assert recent.get("a", 2) is None  # stored under another version: not served
+
+
+def test_cached_pages_csrf_tokens_are_djangos_for_the_readers_own_secret(site):
+    import re
+
+    from django.middleware.csrf import _unmask_cipher_token
+
+    Reader().get("/2007/03/10/here/")
+    reader = Reader()
+    tokens = []
+    for _ in range(2):
+        page = reader.get("/2007/03/10/here/")
+        assert page.from_cache
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1])
+    secret = reader.cookies["csrftoken"]
+    assert tokens[0] != tokens[1]  # masked afresh each time
+    assert [_unmask_cipher_token(token) for token in tokens] == [secret, secret]
+    reader.cookies["csrftoken"] = "not-a-well-formed-secret"
+    page = reader.get("/2007/03/10/here/")
+    assert len(reader.cookies["csrftoken"]) == 32
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    assert _unmask_cipher_token(token) == reader.cookies["csrftoken"]
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_cached_pages_set_the_csrf_cookie_as_django_does(site, settings, secure):
+    import re
+
+    settings.CSRF_COOKIE_SECURE = secure
+
+    def attributes(page):
+        cookie = next(v for k, v in page.headers if k == "Set-Cookie" and "csrftoken" in v)
+        cookie = re.sub(r"csrftoken=\w+", "csrftoken=…", cookie)
+        return sorted(re.sub(r"expires=[^;]+", "expires=…", cookie).strip().split("; "))
+
+    rendered, cached = Reader().get("/2007/03/10/here/"), Reader().get("/2007/03/10/here/")
+    assert not rendered.from_cache and cached.from_cache
+    assert attributes(cached) == attributes(rendered)
+    assert ("Secure" in attributes(cached)) is secure
