@@ -1,5 +1,7 @@
 """Search: ranking, highlighting, filters, odd input, and only public entries found."""
 
+import re
+
 import pytest
 
 from newsarchive.models import Entry
@@ -184,3 +186,10 @@ def test_changes_to_entries_reach_the_index(client):
 def test_the_sidebar_has_a_search_box(client, corpus):
     html = client.get("/").content.decode()
     assert 'role="search"' in html and 'action="/search/"' in html
+
+
+def test_the_results_pages_two_search_boxes_are_told_apart(client, corpus):
+    """Two search landmarks on one page need names of their own, for screen readers."""
+    html = client.get("/search/", {"q": "talks"}).content.decode()
+    labels = re.findall(r'<form role="search"[^>]* aria-label="([^"]+)"', html)
+    assert sorted(labels) == ["Search again", "Search the archive"]
