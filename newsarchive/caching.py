@@ -11,7 +11,9 @@ the cache off, for benchmarks of uncached pages: pages are then never cached, an
 process only, so it is not for serving an archive that changes.
 """
 
+import hashlib
 import time
+from pathlib import Path
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -34,6 +36,22 @@ def fragment_cache():
     return shared_cache() or _in_process
 
 
+def _build():
+    """A digest of the code and templates this process serves: pages and fragments made by
+    another release are never served by this one (the archive version says nothing of
+    templates). Contents, not times, so that every app server of a release agrees."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for folder in ("newsarchive", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".xml"} and path.is_file():
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+BUILD = _build()
+
+
 def archive_version(cache=None):
     cache = cache or fragment_cache()
     version = cache.get(VERSION_KEY)
@@ -50,7 +68,7 @@ def archive_changed():
 def cached(name, compute):
     """`compute()`'s value, kept until the archive next changes."""
     cache = fragment_cache()
-    key = f"{name}:{archive_version(cache)}"
+    key = f"{name}:{BUILD}:{archive_version(cache)}"
     value = cache.get(key)
     if value is None:
         value = compute()

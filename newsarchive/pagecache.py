@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
-from newsarchive.caching import VERSION_KEY, archive_version, shared_cache
+from newsarchive.caching import BUILD, VERSION_KEY, archive_version, shared_cache
 
 PAGE_TIMEOUT = 24 * 60 * 60
 LOCAL_BYTES = 32 * 1024 * 1024  # pages each process keeps at hand (RecentPages)
@@ -73,7 +73,7 @@ def page_key(environ):
         ]
     )
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page:{STORAGE_FORMAT}:{digest}"
+    return f"page:{STORAGE_FORMAT}:{BUILD}:{digest}"
 
 
 def accepts_gzip(environ):

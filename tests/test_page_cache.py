@@ -380,3 +380,18 @@ def test_cached_pages_set_the_csrf_cookie_as_django_does(site, settings, secure)
     assert not rendered.from_cache and cached.from_cache
     assert attributes(cached) == attributes(rendered)
     assert ("Secure" in attributes(cached)) is secure
+
+
+def test_a_new_release_never_serves_the_last_ones_pages(site, monkeypatch):
+    """New templates or code change pages without changing the archive: a release keys its
+    pages and fragments by a digest of its own files."""
+    import newsarchive.caching
+    import newsarchive.pagecache
+    from newsarchive.caching import _build
+
+    assert _build() == newsarchive.caching.BUILD  # the same files, the same digest
+    reader = Reader()
+    warm(reader, ["/2007/03/10/here/"])
+    monkeypatch.setattr(newsarchive.pagecache, "BUILD", "next-release")
+    monkeypatch.setattr(newsarchive.caching, "BUILD", "next-release")
+    assert not Reader().get("/2007/03/10/here/").from_cache
