@@ -1,0 +1,382 @@
+"""Entries (posts and pages) and what hangs on them: attachments and old permalinks."""
+
+import datetime
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Value
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from newsarchive import content
+from newsarchive.models.archives import MonthArchive, Provenance, blog_timezone, provenance_slugs
+from newsarchive.models.queries import EntryQuerySet
+from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
+
+
+class Entry(models.Model):
+    class Status(models.TextChoices):
+        # The values are WordPress's own post statuses.
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        PRIVATE = "private", "Private"
+        SCHEDULED = "future", "Scheduled"
+        PUBLISHED = "publish", "Published"
+        TRASH = "trash", "Trash"
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page"
+
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.POST,
+        help_text="Posts are dated entries; pages stand alone at their own address (/about/).",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        allow_unicode=True,
+        help_text="The last part of the entry's address; unique among entries of the same day.",
+    )
+    body = models.TextField(blank=True, help_text="HTML as the blog stored it.")
+    excerpt = models.TextField(blank=True, help_text="A short summary for lists and feeds.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(default=timezone.now, help_text="Publication time.")
+    published_on = models.DateField(
+        editable=False, help_text="The publication day in the blog's time zone."
+    )
+    modified_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="Set by save(); imports keep their own."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="entries")
+    tags = TaggableManager(through=TaggedEntry, blank=True)
+    comments_open = models.BooleanField("comments open", default=True)
+    pings_open = models.BooleanField("pings open", default=True)
+    is_sticky = models.BooleanField(
+        "sticky", default=False, help_text="Shown first on the home page."
+    )
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    guid = models.CharField("GUID", max_length=255, blank=True)
+    password = models.CharField(
+        max_length=255, blank=True, help_text="Readers must type this to see the entry."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subpages",
+        help_text="For pages: the page this one sits under.",
+    )
+    path = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="For pages: slugs from the top page, joined by /.",
+    )
+    menu_order = models.IntegerField(default=0, help_text="For pages: their order in lists.")
+
+    # Attribution of the reposted article.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
+    )
+    credit_line = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='A credit printed with the article: "Staff and agencies".',
+    )
+    byline = models.CharField(
+        max_length=300, blank=True, help_text='"Scheherezade Faramarzi, Associated Press Writer".'
+    )
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text='Where it was filed: "BAGHDAD".'
+    )
+    original_published_on = models.DateField("originally published", null=True, blank=True)
+    original_url = models.URLField("original address", max_length=500, blank=True)
+    contributors = models.TextField(
+        blank=True, help_text='Contributor credits: "… contributed to this report."'
+    )
+    writer_slug = models.SlugField(
+        max_length=200, blank=True, editable=False, help_text="The byline's writer, for /byline/…/."
+    )
+    dateline_slug = models.SlugField(
+        max_length=100, blank=True, editable=False, help_text="For /dateline/…/."
+    )
+    month_day = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Month × 100 + day, for “on this day”."
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["published_on", "slug"],
+                condition=models.Q(kind="post"),
+                name="unique_slug_per_day",
+            ),
+            models.UniqueConstraint(
+                fields=["path"], condition=models.Q(kind="page"), name="unique_page_path"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
+            models.Index(
+                fields=["status", "is_sticky", "published_at", "id"], name="entry_status_sticky"
+            ),
+            models.Index(fields=["writer_slug", "published_at"], name="entry_writer_time"),
+            models.Index(fields=["dateline_slug", "published_at"], name="entry_dateline_time"),
+            models.Index(fields=["source", "published_at"], name="entry_source_time"),
+            models.Index(fields=["month_day", "published_at"], name="entry_month_day"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        now = timezone.now()
+        # As WordPress does: publishing with a future date schedules; a due schedule publishes.
+        if self.status == self.Status.PUBLISHED and self.published_at > now:
+            self.status = self.Status.SCHEDULED
+        elif self.status == self.Status.SCHEDULED and self.published_at <= now:
+            self.status = self.Status.PUBLISHED
+        self.derive_fields()
+        self.modified_at = now
+        if kwargs.get("update_fields") is not None:
+            derived = {
+                "status",
+                "published_on",
+                "path",
+                "writer_slug",
+                "dateline_slug",
+                "month_day",
+            }
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        saved = getattr(self, "_saved", {})
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._keep_old_permalink(saved)
+            self._recount(saved)
+        self._saved = {name: getattr(self, name) for name in self.TRACKED}
+
+    def get_absolute_url(self):
+        if self.kind == self.Kind.PAGE:
+            return reverse("page", kwargs={"path": unquote(self.path)})
+        return reverse("entry", kwargs=self._permalink_kwargs())
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        entry._saved = {name: getattr(entry, name) for name in cls.TRACKED if name in field_names}
+        return entry
+
+    # Fields computed from others, by derive_fields().
+    DERIVED = ("published_on", "month_day", "path", "writer_slug", "dateline_slug")
+
+    def derive_fields(self):
+        """Fill the fields computed from others. save() calls it; bulk loaders, which skip
+        save(), must call it too."""
+        self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
+        self.month_day = self.published_on.month * 100 + self.published_on.day
+        if self.kind == self.Kind.PAGE:
+            self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
+
+    TRACKED = (
+        "slug", "published_on", "status", "published_at", "source_id", "writer_slug",
+        "dateline_slug",
+    )  # fmt: skip
+
+    def _keep_old_permalink(self, saved):
+        moved = (
+            saved.get("slug", self.slug) != self.slug
+            or saved.get("published_on", self.published_on) != self.published_on
+        )
+        if saved and moved and self.kind == self.Kind.POST:
+            OldPermalink.objects.update_or_create(
+                published_on=saved["published_on"], slug=saved["slug"], defaults={"entry": self}
+            )
+
+    def _recount(self, saved):
+        """Recount the months, categories, tags and provenance this save can have changed."""
+        if self.kind != self.Kind.POST or all(
+            saved.get(name) == getattr(self, name) for name in self.TRACKED if name != "slug"
+        ):
+            return
+        if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
+            MonthArchive.objects.refresh({self.published_at, saved.get("published_at")} - {None})
+        published = self.Status.PUBLISHED
+        if self.status == published or saved.get("status") == published:
+            if saved.get("status") != self.status:
+                self.categories.all().refresh_counts()
+                Tag.refresh_counts(self.tags.values("pk"))
+            Provenance.objects.refresh_for([saved, self._provenance_values()])
+
+    def _provenance_values(self):
+        return {
+            "source_id": self.source_id,
+            "writer_slug": self.writer_slug,
+            "dateline_slug": self.dateline_slug,
+        }
+
+    def get_comment_post_url(self):
+        return reverse("comment-post", kwargs=self._permalink_kwargs())
+
+    def get_trackback_url(self):
+        return reverse("trackback", kwargs=self._permalink_kwargs())
+
+    def get_comments_feed_url(self):
+        return reverse("feed-entry-comments", kwargs=self._permalink_kwargs())
+
+    def _permalink_kwargs(self):
+        day = self.published_on
+        # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
+        return {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(self.slug)}
+
+    @property
+    def poster_name(self):
+        """Who filed the entry on the blog (the article's own writer is the byline)."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def display_title(self):
+        title = content.texturize_text(self.title)
+        return f"Protected: {title}" if self.password else title
+
+    def body_html(self):
+        return content.render_body(self.body)
+
+    def summary_html(self):
+        """The excerpt if there is one, else the first page up to `<!--more-->`."""
+        if self.password:
+            return content.PROTECTED_NOTICE
+        if self.excerpt:
+            return content.render_body(self.excerpt)
+        return content.render_body(content.before_more(content.split_pages(self.body)[0]))
+
+    @property
+    def has_more(self):
+        if self.excerpt or self.password:
+            return False
+        return content.MORE_MARKER in self.body or len(content.split_pages(self.body)) > 1
+
+    def neighbour(self, which):
+        """The previous or next entry annotated by `with_neighbours()`, as an unsaved Entry."""
+        data = getattr(self, f"{which}_json", None)
+        if not data:
+            return None
+        return Entry(
+            title=data["title"],
+            slug=data["slug"],
+            published_on=datetime.date.fromisoformat(data["day"]),
+        )
+
+    @property
+    def previous_entry(self):
+        return self.neighbour("previous")
+
+    @property
+    def next_entry(self):
+        return self.neighbour("next")
+
+    @staticmethod
+    def attach_filing(entries):
+        """Load these entries' categories and tags in one query rather than one each."""
+        entries = list(entries)
+        by_id = {entry.pk: entry for entry in entries}
+        for entry in entries:
+            entry._filing = ([], [])
+        if not by_id:
+            return entries
+        kind = models.CharField()
+        categories = Entry.categories.through.objects.filter(entry__in=by_id).values_list(
+            "entry",
+            Value("category", kind),
+            "category",
+            "category__name",
+            "category__slug",
+            "category__path",
+        )
+        tags = TaggedEntry.objects.filter(content_object__in=by_id).values_list(
+            "content_object", Value("tag", kind), "tag", "tag__name", "tag__slug", "tag__slug"
+        )
+        for entry_id, what, pk, name, slug, path in categories.union(tags, all=True):
+            if what == "category":
+                by_id[entry_id]._filing[0].append(Category(pk=pk, name=name, slug=slug, path=path))
+            else:
+                by_id[entry_id]._filing[1].append(Tag(pk=pk, name=name, slug=slug))
+        for entry in entries:
+            for filed in entry._filing:
+                filed.sort(key=lambda item: item.name.lower())
+        return entries
+
+    @property
+    def filed_categories(self):
+        filing = getattr(self, "_filing", None)
+        return filing[0] if filing is not None else list(self.categories.order_by("name"))
+
+    @property
+    def filed_tags(self):
+        filing = getattr(self, "_filing", None)
+        return filing[1] if filing is not None else list(self.tags.order_by("name"))
+
+    def ensure_category(self):
+        """An entry in no category is filed under Uncategorized, as WordPress does."""
+        if not self.categories.exists():
+            self.categories.add(Category.uncategorized())
+
+
+class Attachment(models.Model):
+    """A file the blog had uploaded (an image, usually), recorded but not downloaded."""
+
+    entry = models.ForeignKey(
+        Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField("address", max_length=1000)
+    mime_type = models.CharField(max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    guid = models.CharField("GUID", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class OldPermalink(models.Model):
+    """A permalink an entry had before its slug or date changed; it redirects to the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="old_permalinks")
+    published_on = models.DateField()
+    slug = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["published_on", "slug"], name="unique_old_permalink")
+        ]
+
+    def __str__(self):
+        return f"{self.published_on:%Y/%m/%d}/{self.slug}/"

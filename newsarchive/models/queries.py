@@ -1,0 +1,288 @@
+"""The vocabulary every page speaks: what readers may see, how lists and neighbours are fetched,
+and the filing operations the admin runs on many entries at once."""
+
+from urllib.parse import quote
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONObject
+from django.utils import timezone
+
+from newsarchive.models.archives import (
+    PROVENANCE_FIELDS,
+    MonthArchive,
+    Provenance,
+    provenance_slugs,
+    refiled,
+)
+from newsarchive.models.taxonomy import Category, Tag, TaggedEntry
+
+SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "password", "path")
+
+
+class EntryQuerySet(models.QuerySet):
+    def public(self):
+        """Published and not dated in the future: what readers may see."""
+        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def posts(self):
+        """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
+        return self.filter(kind=self.model.Kind.POST)
+
+    def with_slug(self, slug):
+        """Match a slug as typed in an address, or as WordPress stored it (percent-encoded)."""
+        return self.filter(Q(slug=slug) | Q(slug=quote(slug, safe="-").lower()))
+
+    def for_listing(self):
+        """What a list of entries shows: author, source and approved-comment counts.
+
+        Categories and tags come after slicing, from attach_filing(), in one query.
+        """
+        from newsarchive.models.comments import Comment
+
+        approved = (
+            Comment.objects.filter(
+                entry=OuterRef("pk"), status=Comment.Status.APPROVED, kind=Comment.Kind.COMMENT
+            )
+            .order_by()
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            self.posts()
+            .select_related("author", "source")
+            .annotate(comment_count=Coalesce(Subquery(approved), 0))
+        )
+
+    def in_category(self, category):
+        """Entries filed under the category or any category below it, as WordPress lists them."""
+        filed = self.model.categories.through.objects.filter(entry=OuterRef("pk")).filter(
+            Q(category=category) | Q(category__path__startswith=f"{category.path}/")
+        )
+        return self.filter(Exists(filed))
+
+    def from_provenance(self, kind, slug):
+        """Entries from one source, by one writer or from one dateline (by their slugs)."""
+        return self.filter(**{PROVENANCE_FIELDS[kind]: slug})
+
+    def related_to(self, entry, limit=5):
+        """Up to `limit` entries like this one: sharing its rarer tags most, then its categories
+        and title words; topped up with the entries just before it in its categories.
+
+        Always two queries, whatever the entry has, so the entry page's cost stays fixed.
+        """
+        through = self.model.categories.through.objects
+        mine = (
+            through.filter(entry=entry.pk)
+            .exclude(category__slug=Category.UNCATEGORIZED_SLUG)
+            .values("category")
+        )
+        my_tags = TaggedEntry.objects.filter(content_object=entry.pk).values("tag")
+        by_tags = dict(
+            TaggedEntry.objects.filter(tag__in=my_tags)
+            .exclude(content_object=entry.pk)
+            .values_list("content_object")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:50]
+        )
+        in_my_categories = Exists(through.filter(entry=OuterRef("pk"), category__in=mine))
+        nearby = (
+            self.posts()
+            .filter(in_my_categories, published_at__lt=entry.published_at)
+            .order_by("-published_at")
+            .values("pk")[: limit * 2]
+        )
+        shared = (
+            through.filter(entry=OuterRef("pk"), category__in=mine)
+            .values("entry")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        candidates = list(
+            self.posts()
+            .filter(Q(pk__in=list(by_tags)) | Q(pk__in=nearby))
+            .exclude(pk=entry.pk)
+            .annotate(shared_categories=Coalesce(Subquery(shared), 0))
+            .only(*SUMMARY_FIELDS)
+        )
+        title_words = set(entry.title.lower().split())
+        for candidate in candidates:
+            shared_words = title_words & set(candidate.title.lower().split())
+            candidate.score = 3 * by_tags.get(candidate.pk, 0) + 2 * candidate.shared_categories
+            candidate.score += len(shared_words)
+        candidates.sort(key=lambda c: (-c.score, abs(c.published_at - entry.published_at)))
+        return candidates[:limit]
+
+    def on_this_day(self, day, limit=5):
+        """Entries from the same day of the year in other years, newest first."""
+        return (
+            self.posts()
+            .filter(month_day=day.month * 100 + day.day)
+            .exclude(published_on__year=day.year)
+            .order_by("-published_at")
+            .only(*SUMMARY_FIELDS)[:limit]
+        )
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_neighbours(self):
+        """Annotate the previous and next public entries (title, slug, day) in the same query.
+
+        Order is publication time, ties broken by id. Each neighbour is one indexed probe
+        inside the entry's own query, so the entry page costs no extra round trips.
+        """
+        public = self.model.objects.public().posts()
+        here_at, here_pk = OuterRef("published_at"), OuterRef("pk")
+        before = (
+            public.filter(published_at__lte=here_at)
+            .exclude(published_at=here_at, pk__gte=here_pk)
+            .order_by("-published_at", "-pk")
+        )
+        after = (
+            public.filter(published_at__gte=here_at)
+            .exclude(published_at=here_at, pk__lte=here_pk)
+            .order_by("published_at", "pk")
+        )
+        summary = JSONObject(title="title", slug="slug", day="published_on")
+        return self.annotate(
+            previous_json=Subquery(
+                before.values_list(summary)[:1], output_field=models.JSONField()
+            ),
+            next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
+        )
+
+    def fill_derived_fields(self, batch_size=2000):
+        """Derive what bulk loads (which skip save()) left empty: month_day, writer and
+        dateline slugs."""
+        self.filter(month_day=0).update(
+            month_day=ExtractMonth("published_on") * 100 + ExtractDay("published_on")
+        )
+        missing = self.filter(
+            (~Q(byline="") & Q(writer_slug="")) | (~Q(dateline="") & Q(dateline_slug=""))
+        ).only("byline", "dateline")
+        while batch := list(missing[:batch_size]):
+            for entry in batch:
+                entry.writer_slug, entry.dateline_slug = provenance_slugs(
+                    entry.byline, entry.dateline
+                )
+                # An entry whose byline yields no slug must not be picked up again.
+                entry.writer_slug = entry.writer_slug or "-"
+                entry.dateline_slug = entry.dateline_slug or "-"
+            self.model.objects.bulk_update(batch, ["writer_slug", "dateline_slug"])
+
+    def publish_due(self):
+        """Publish scheduled entries whose time has come, as WordPress's scheduler does."""
+        due = self.filter(status=self.model.Status.SCHEDULED, published_at__lte=timezone.now())
+        published = 0
+        for entry in due:
+            entry.status = self.model.Status.PUBLISHED
+            entry.save(update_fields=["status", "modified_at"])
+            published += 1
+        return published
+
+    # Filing many entries at once (the admin's bulk actions). Each returns the entries it
+    # changed, and recounts what it touched once rather than once per entry.
+
+    def file_under(self, categories, replace=False):
+        """Add these categories (or make them the only ones). Uncategorized gives way."""
+        through = self.model.categories.through
+        entries = list(self.values_list("pk", flat=True))
+        wanted = {c.pk for c in categories}
+        dropped = Q(category=Category.uncategorized())
+        if replace:
+            dropped |= ~Q(category__in=wanted)
+        dropping = (
+            through.objects.filter(entry__in=entries).filter(dropped).exclude(category__in=wanted)
+        )
+        removed = set(dropping.values_list("entry", "category"))
+        dropping.delete()
+        had = set(
+            through.objects.filter(entry__in=entries, category__in=wanted).values_list(
+                "entry", "category"
+            )
+        )
+        adding = {(e, c) for e in entries for c in wanted} - had
+        through.objects.bulk_create(through(entry_id=e, category_id=c) for e, c in adding)
+        return self._refiled(removed | adding)
+
+    def unfile_from(self, categories):
+        """Remove these categories; an entry left in none falls back to Uncategorized."""
+        through = self.model.categories.through
+        removing = set(
+            through.objects.filter(entry__in=self, category__in=categories).values_list(
+                "entry", "category"
+            )
+        )
+        through.objects.filter(entry__in=self, category__in=categories).delete()
+        return self._refiled(removing)
+
+    def _refiled(self, pairs):
+        return refiled({entry for entry, _ in pairs}, {category for _, category in pairs})
+
+    def add_tags(self, tags):
+        entries = list(self.values_list("pk", flat=True))
+        had = set(
+            TaggedEntry.objects.filter(content_object__in=entries, tag__in=tags).values_list(
+                "content_object", "tag"
+            )
+        )
+        adding = {(e, t.pk) for e in entries for t in tags} - had
+        TaggedEntry.objects.bulk_create(
+            TaggedEntry(content_object_id=e, tag_id=t) for e, t in adding
+        )
+        return self._retagged(adding)
+
+    def remove_tags(self, tags):
+        tagged = TaggedEntry.objects.filter(content_object__in=self, tag__in=tags)
+        removing = set(tagged.values_list("content_object", "tag"))
+        tagged.delete()
+        return self._retagged(removing)
+
+    def _retagged(self, pairs):
+        from newsarchive.caching import archive_changed
+
+        Tag.refresh_counts({tag for _, tag in pairs})
+        archive_changed()
+        return self.model.objects.filter(pk__in={entry for entry, _ in pairs})
+
+    def change_status(self, status):
+        """Move entries to a status; publishing one dated in the future schedules it."""
+        from newsarchive.caching import archive_changed
+
+        now = timezone.now()
+        moving = self.exclude(status=status)
+        if status == self.model.Status.PUBLISHED:
+            moving = moving.exclude(status=self.model.Status.SCHEDULED, published_at__gt=now)
+        changed = list(moving.values_list("pk", "published_at", "kind"))
+        ids = [pk for pk, _, _ in changed]
+        if status in (self.model.Status.PUBLISHED, self.model.Status.SCHEDULED):
+            due = self.model.objects.filter(pk__in=ids, published_at__lte=now)
+            due.update(status=self.model.Status.PUBLISHED, modified_at=now)
+            later = self.model.objects.filter(pk__in=ids, published_at__gt=now)
+            later.update(status=self.model.Status.SCHEDULED, modified_at=now)
+        else:
+            self.model.objects.filter(pk__in=ids).update(status=status, modified_at=now)
+        MonthArchive.objects.refresh(at for _, at, kind in changed if kind == self.model.Kind.POST)
+        Provenance.objects.refresh_for(
+            self.model.objects.posts()
+            .filter(pk__in=ids)
+            .values("source_id", "writer_slug", "dateline_slug")
+            .distinct()
+        )
+        filed = self.model.categories.through.objects.filter(entry__in=ids).values("category")
+        Category.objects.filter(pk__in=filed).refresh_counts()
+        Tag.refresh_counts(TaggedEntry.objects.filter(content_object__in=ids).values("tag"))
+        archive_changed()
+        return self.model.objects.filter(pk__in=ids)
+
+    def set_comments_open(self, is_open):
+        from newsarchive.caching import archive_changed
+
+        ids = list(self.exclude(comments_open=is_open).values_list("pk", flat=True))
+        self.model.objects.filter(pk__in=ids).update(
+            comments_open=is_open, modified_at=timezone.now()
+        )
+        archive_changed()
+        return self.model.objects.filter(pk__in=ids)
