@@ -169,6 +169,28 @@ def test_other_addresses_are_not_limited(client, entry):
     assert response.status_code == 302
 
 
+def test_behind_a_proxy_each_commenter_is_limited_by_their_own_address(client, entry, settings):
+    """Every request reaches the app from the load balancer's address; the commenter's own is
+    the one the load balancer appended to X-Forwarded-For."""
+    settings.TRUSTED_PROXIES = 1
+
+    def post_via_proxy(body, forwarded_for):
+        return client.post(
+            entry.get_comment_post_url(),
+            comment_data(entry, body=body),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    for n in range(5):
+        assert post_via_proxy(f"Comment {n}", "198.51.100.1").status_code == 302
+    assert post_via_proxy("One too many", "198.51.100.1").status_code == 429
+    # A different reader behind the same proxy, and one who forges an address of their own:
+    assert post_via_proxy("Someone else", "203.0.113.5").status_code == 302
+    assert post_via_proxy("Forged", "203.0.113.99, 198.51.100.1").status_code == 429
+    assert Comment.objects.filter(ip_address="198.51.100.1").count() == 5
+
+
 def test_a_duplicate_comment_is_refused_with_wordpresss_message(client, entry):
     post(client, entry, body="Said once.")
     response = post(client, entry, body="Said once.")

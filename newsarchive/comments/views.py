@@ -1,5 +1,6 @@
 """Posting a comment, receiving a trackback, and leaving a follow-up subscription."""
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -32,7 +33,16 @@ def public_entry_or_404(year, month, day, slug):
 
 
 def client_ip(request):
-    # Behind the proxy REMOTE_ADDR is the proxy; it should set it from X-Forwarded-For itself.
+    """The commenter's address. Behind proxies (settings.TRUSTED_PROXIES of them: a load
+    balancer, say), REMOTE_ADDR is the nearest proxy's and the commenter's is the one the
+    outermost trusted proxy appended to X-Forwarded-For; what a client writes there itself,
+    further left, is never trusted."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [address for address in forwarded if address]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 
