@@ -20,6 +20,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
 
 VERSION_KEY = "archive-version"
 FRAGMENT_TIMEOUT = 24 * 60 * 60
@@ -62,6 +63,14 @@ def archive_version(cache=None):
 
 
 def archive_changed():
+    """Make every cached page and fragment stale: now, and again when the change commits. A
+    page rendered in between, from what the database showed before the commit, was stored
+    under the first new version, and the second makes it stale too."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump():
     fragment_cache().set(VERSION_KEY, time.time_ns(), None)
 
 

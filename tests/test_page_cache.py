@@ -395,3 +395,20 @@ def test_a_new_release_never_serves_the_last_ones_pages(site, monkeypatch):
     monkeypatch.setattr(newsarchive.pagecache, "BUILD", "next-release")
     monkeypatch.setattr(newsarchive.caching, "BUILD", "next-release")
     assert not Reader().get("/2007/03/10/here/").from_cache
+
+
+def test_a_page_rendered_before_a_change_commits_is_stale_after_it(
+    site, django_capture_on_commit_callbacks
+):
+    """Another server may render the page between the change and its commit, from what the
+    database showed before it: the version moves again at the commit."""
+    from newsarchive.caching import archive_version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        site["here"].title = "Changed"
+        site["here"].save()
+        during = archive_version()
+        stored_meanwhile = Reader().get("/2007/03/10/here/")  # rendered under `during`
+    assert not stored_meanwhile.from_cache
+    assert archive_version() != during
+    assert not Reader().get("/2007/03/10/here/").from_cache  # stale: rendered again
