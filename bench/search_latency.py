@@ -100,6 +100,7 @@ def main():
     setup_test_environment()
     client = Client()
     query_times, page_times = [], []
+    by_query = {text: [] for text in QUERIES}
     for round_number in range(args.rounds + 1):
         for text in QUERIES:
             started = time.perf_counter()
@@ -112,7 +113,13 @@ def main():
             if round_number:  # the first round warms caches and connections
                 query_times.append(query_ms)
                 page_times.append(page_ms)
+                by_query[text].append(query_ms)
     print(f"archive: {total:,} entries in {database}; {len(QUERIES)} queries × {args.rounds}")
+    matches = {text: search.results_page(text, {}, 1)[0].paginator.count for text in QUERIES}
+    slowest = sorted(by_query, key=lambda text: -statistics.median(by_query[text]))[:5]
+    for text in slowest:
+        median = statistics.median(by_query[text])
+        print(f"  slow: {text!r:40} median {median:6.1f} ms, {matches[text]:,} matches")
     for name, times, target in [("query", query_times, 50), ("page", page_times, 100)]:
         median, p95 = statistics.median(times), percentile(times, 0.95)
         verdict = "meets" if p95 < target else "misses"
