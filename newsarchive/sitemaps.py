@@ -1,6 +1,7 @@
 """Sitemaps (an index of entries, pages, month archives and categories) and robots.txt."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
@@ -61,6 +62,14 @@ SITEMAPS = {
     "archives": MonthSitemap,
     "categories": CategorySitemap,
 }
+
+
+@require_GET
+def index(request):
+    """The sitemap index, listing only the sitemaps that have something in them: the schema
+    wants at least one URL in each (an archive without stand-alone pages has none of those)."""
+    present = {name: sitemap for name, sitemap in SITEMAPS.items() if sitemap().items().exists()}
+    return sitemap_views.index(request, sitemaps=present, sitemap_url_name="sitemap-section")
 
 
 @require_GET

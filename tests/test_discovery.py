@@ -183,6 +183,15 @@ def test_the_sitemap_index_and_its_sitemaps_validate(client, wires):
     assert Entry.objects.get(title="AP draft").get_absolute_url() not in entries
 
 
+def test_an_archive_without_pages_lists_no_empty_sitemap(client, wires):
+    index = validate(client.get("/sitemap.xml").content, "siteindex.xsd")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert not any("sitemap-pages.xml" in location for location in locations)
+    for location in locations:
+        validate(client.get(location.replace("http://testserver", "")).content, "sitemap.xsd")
+
+
 def test_robots_txt_points_to_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text and "Disallow: /admin/" in text
