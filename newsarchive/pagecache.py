@@ -3,13 +3,16 @@
 `PageCache` wraps the WSGI application (newsarchive/wsgi.py). For a GET from a browser that
 carries nothing personal (no session, no pending comment, no remembered commenter, no entry
 password, no messages) it looks the page up in the shared cache (CACHE_URL) in one round trip,
-together with the archive version (newsarchive/caching.py). A page stored under an older
+together with the archive version (newsarchive/caching.py); a page this process served lately
+is kept in its memory, and then only the version is fetched. A page stored under an older
 version is stale: any change to the archive makes every page fresh on its next request, on
-every app server sharing the cache.
+every app server sharing the cache. Keys also carry the release (a digest of code and
+templates) and the blog's date.
 
 Pages with forms carry values that must differ per reader: the CSRF token, and the signed time
 the comment form was served (a bot defence). Templates mark them ({% fresh_csrf_token %},
-{% fresh_form_token %}); the stored copy keeps placeholders, filled in anew for each reader.
+{% fresh_form_token %}); the stored copy is cut at them, and each piece is also kept
+compressed, so that serving a page to a browser joins bytes rather than compressing it again.
 ETag and Last-Modified come with every cached page, and a matching conditional GET gets 304.
 """
 
