@@ -60,6 +60,9 @@ def test_page_answers(client, archive, url):
         ("/?m=200703", "/2007/03/"),
         ("/?m=20070310", "/2007/03/10/"),
         ("/?cat=7", "/category/world/"),
+        # As WordPress does, a sub-category's own slug leads to its full path.
+        ("/category/middle-east/", "/category/world/middle-east/"),
+        ("/category/middle-east/page/2/", "/category/world/middle-east/page/2/"),
         ("/?tag=iran", "/tag/iran/"),
         ("/?feed=rss2", "/feed/"),
         ("/?feed=atom", "/feed/atom/"),
@@ -110,7 +113,7 @@ def test_an_old_date_redirects_to_the_redated_entry(client, archive):
         "/2007/02/30/",
         "/2007/13/",
         "/category/nowhere/",
-        "/category/middle-east/",
+        "/category/nowhere/middle-east-not/",
         "/tag/nothing/",
         "/author/nobody/",
         "/page/2/",

@@ -216,12 +216,15 @@ class CategoryArchiveView(EntryListMixin, generic.ListView):
     def get(self, request, *args, **kwargs):
         self.category = Category.objects.filter(path=kwargs["path"]).first()
         if self.category is None:
-            # A renamed or merged category's old address leads to where it went.
-            moved = get_object_or_404(
-                CategoryRedirect.objects.select_related("category"), old_path=kwargs["path"]
+            # A renamed or merged category's old address leads to where it went, and, as in
+            # WordPress, a sub-category's own slug (`/category/middle-east/`) to its full path.
+            moved = CategoryRedirect.objects.select_related("category").filter(
+                old_path=kwargs["path"]
             )
+            by_slug = Category.objects.filter(slug=kwargs["path"].rsplit("/", 1)[-1])
+            category = getattr(moved.first(), "category", None) or get_object_or_404(by_slug)
             page = kwargs.get("page")
-            target = moved.category.get_absolute_url() + (f"page/{page}/" if page else "")
+            target = category.get_absolute_url() + (f"page/{page}/" if page else "")
             return HttpResponsePermanentRedirect(target)
         return super().get(request, *args, **kwargs)
 
