@@ -5,6 +5,10 @@ index and reads queries with websearch_to_tsquery: "quoted phrases", -exclusions
 keeps an FTS5 table in step with the entries by triggers (migration 0009); the same query
 syntax is translated into FTS5's. Both rank (title matches first) and mark the matched words
 in a snippet.
+
+The work per query is bounded, so that a word found in a tenth of a million entries costs what
+it costs in a thousand: results are ranked, and filter values counted, among the WINDOW newest
+matches. When there are more, the page says so and invites a narrower search.
 """
 
 import re
@@ -34,6 +38,13 @@ from newsarchive.models import (
 
 MAX_QUERY_LENGTH = 300
 FACET_SIZE = 10
+# How many of the newest matches are ranked and counted; one more is looked for, to know
+# whether there are more.
+WINDOW = 500
+# Entries in the newest days looked through first (PostgreSQL), and how far past the expected
+# number of matches the next slice reaches.
+FIRST_SLICE = 10 * WINDOW
+SLICE_MARGIN = 1.5
 # Sentinels around matched words: the snippet is escaped first, then they become <mark>.
 START, STOP = "\x02", "\x03"
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -111,8 +122,11 @@ def matched(text):
 
 
 def summary_in_python(matches, text, offset):
-    """Total, the page's ids and the filter counts, counted in Python (SQLite)."""
-    rows = list(matches.order_by().values_list("pk", "published_at", *FACET_COLUMNS))
+    """Total (up to WINDOW + 1), the page's ids and the filter counts, counted in Python
+    among the WINDOW newest matches (SQLite)."""
+    newest = matches.order_by("-published_at", "-pk")
+    rows = list(newest.values_list("pk", "published_at", *FACET_COLUMNS)[: WINDOW + 1])
+    total, rows = len(rows), rows[:WINDOW]
     ranks = {}
     if rows:
         with connection.cursor() as cursor:
@@ -135,7 +149,7 @@ def summary_in_python(matches, text, offset):
             if slug:
                 counts[facet][slug] += 1
                 names.setdefault((facet, slug), name)
-    ids = matches.order_by().values("pk")
+    ids = [row[0] for row in rows]
     kind = CharField()
     categories = Entry.categories.through.objects.filter(entry__in=ids).values_list(
         Value("category", kind), "category__slug", "category__name"
@@ -152,12 +166,47 @@ def summary_in_python(matches, text, offset):
         for slug, n in counter.items()
     ]
     page_ids = [row[0] for row in rows[offset : offset + PER_PAGE]]
-    return len(rows), page_ids, facet_rows
+    return total, page_ids, facet_rows
 
 
 def summary_in_postgresql(matches, text, offset):
-    """Total, the page's ids and the filter counts in one statement: the matches are found
-    once (a materialised CTE) and counted every way from there."""
+    """Total (up to WINDOW + 1), the page's ids and the filter counts, looking through the
+    archive's newest days first.
+
+    The first slice holds about FIRST_SLICE entries. If it has more than WINDOW matches, the
+    WINDOW newest of the archive are among them; if not, the next slice is sized by how densely
+    the first one matched (or is the whole archive). The full-text index also keys the day, so
+    a slice costs the matches in it, not every match in the archive: a word found in a tenth
+    of the entries costs the same in a thousand entries as in a million.
+    """
+    months = [(m.month, m.entry_count) for m in MonthArchive.objects.listed()]  # newest first
+    wanted = FIRST_SLICE
+    while True:
+        since = slice_start(months, wanted)
+        in_slice = matches if since is None else matches.filter(published_on__gte=since)
+        total, page_ids, facet_rows = window_summary(in_slice, text, offset)
+        if total > WINDOW or since is None:
+            return total, page_ids, facet_rows
+        looked_at = sum(count for month, count in months if month >= since)
+        if total:
+            wanted = max(2 * looked_at, SLICE_MARGIN * (WINDOW + 1) * looked_at / total)
+        else:  # nothing in the newest days: the matches (if any) are few, take them all
+            wanted = None
+
+
+def slice_start(months, wanted):
+    """The first day of the newest months holding at least `wanted` entries; None for all."""
+    held = 0
+    for month, count in months:
+        held += count
+        if wanted is not None and held >= wanted:
+            return month
+    return None
+
+
+def window_summary(matches, text, offset):
+    """Total (up to WINDOW + 1), the page's ids and the filter counts of `matches` in one
+    statement: the WINDOW newest are found once (a materialised CTE) and counted every way."""
     rank = RawSQL(
         "ts_rank('{0, 0, 0.4, 1.0}', heading_vector, "
         "websearch_to_tsquery('english'::regconfig, %s))",
@@ -166,16 +215,18 @@ def summary_in_postgresql(matches, text, offset):
     )
     columns = ["pk", "published_at", "published_on", "source", "writer_slug", "dateline_slug",
                "byline", "dateline"]  # fmt: skip
-    inner = matches.order_by().annotate(rank=rank).values_list(*columns, "rank")
+    newest = matches.order_by("-published_at", "-pk").annotate(rank=rank)
+    inner = newest.values_list(*columns, "rank")[: WINDOW + 1]
     sql, params = inner.query.sql_with_params()
     filing = Entry.categories.through._meta.db_table
     order = "rank DESC, published_at DESC, id DESC"
     statement = f"""
-        WITH m (id, published_at, published_on, source_id, writer_slug, dateline_slug, byline,
-                dateline, rank) AS MATERIALIZED ({sql})
+        WITH found (id, published_at, published_on, source_id, writer_slug, dateline_slug,
+                    byline, dateline, rank) AS MATERIALIZED ({sql}),
+        m AS MATERIALIZED (SELECT * FROM found ORDER BY published_at DESC, id DESC LIMIT %s)
         SELECT 'page', id::text, '', row_number() OVER (ORDER BY {order})
           FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page
-        UNION ALL SELECT 'total', '', '', count(*) FROM m
+        UNION ALL SELECT 'total', '', '', count(*) FROM found
         UNION ALL SELECT 'year', y, y, count(*)
           FROM (SELECT extract(year FROM published_on)::int::text AS y FROM m) AS years GROUP BY y
         UNION ALL SELECT 'source', s.slug, min(s.name), count(*)
@@ -192,7 +243,7 @@ def summary_in_postgresql(matches, text, offset):
           JOIN {Tag._meta.db_table} t ON t.id = te.tag_id GROUP BY t.slug
     """
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, PER_PAGE, offset])
+        cursor.execute(statement, [*params, WINDOW, PER_PAGE, offset])
         rows = cursor.fetchall()
     page = sorted((n, int(key)) for facet, key, _, n in rows if facet == "page")
     total = next(n for facet, _, _, n in rows if facet == "total")
@@ -356,10 +407,12 @@ def results_page(text, chosen, page_number):
     if parse(text).is_empty:  # nothing searchable was typed (only punctuation, say)
         summary = lambda matches, text, offset: (0, [], [])  # noqa: E731
     total, page_ids, facet_rows = summary(matches, text, (number - 1) * PER_PAGE)
-    page = Paginator(range(total), PER_PAGE).get_page(number)
+    page = Paginator(range(min(total, WINDOW)), PER_PAGE).get_page(number)
     if page.number != number:  # asked beyond the last page: show the last
         total, page_ids, facet_rows = summary(matches, text, (page.number - 1) * PER_PAGE)
     page.object_list = with_snippets(page_ids, text)
+    # More matches than are ranked: the page says "more than WINDOW" rather than a count.
+    page.more_than = WINDOW if total > WINDOW else None
     return page, shown_facets(facet_rows)
 
 

@@ -141,6 +141,44 @@ def test_results_paginate(client):
     assert "More results »" in first.content.decode()
 
 
+def test_a_common_word_ranks_and_counts_only_the_newest_matches(client, monkeypatch):
+    """Past WINDOW matches the work stops growing: the page says "more than", ranks the newest
+    WINDOW (title matches first among them) and counts the filters over those."""
+    monkeypatch.setattr("newsarchive.search.WINDOW", 3)
+    ap, reuters = make_source("Associated Press"), make_source("Reuters")
+    make_entry(title="Budget vote", body="Budget.", source=ap, published_at=at(2005, 1, 1))
+    make_entry(title="Harbour", body="The budget.", source=ap, published_at=at(2007, 1, 1))
+    make_entry(title="Budget talks", body="Budget.", source=reuters, published_at=at(2007, 2, 1))
+    make_entry(title="Weather", body="A budget.", source=reuters, published_at=at(2007, 3, 1))
+    response = search(client, q="budget")
+    html = response.content.decode()
+    assert titles(response) == ["Budget talks", "Weather", "Harbour"]
+    assert "More than 3 entries found." in html and "Counted among the newest 3." in html
+    assert ">2007</a> (3)" in html and ">2005</a>" not in html
+    assert ">Reuters</a> (2)" in html and ">Associated Press</a> (1)" in html
+    filtered = search(client, q="budget", year="2005")
+    assert titles(filtered) == ["Budget vote"] and "1 entry found" in filtered.content.decode()
+
+
+@pytest.mark.parametrize("first_slice", [1, 2, 4, 1000])
+def test_the_newest_matches_are_found_however_the_archive_is_sliced(
+    client, monkeypatch, first_slice
+):
+    """PostgreSQL looks through the newest months first, widening the slice by how densely it
+    matched: whatever the first slice, the result is the newest WINDOW matches."""
+    monkeypatch.setattr("newsarchive.search.WINDOW", 3)
+    monkeypatch.setattr("newsarchive.search.FIRST_SLICE", first_slice)
+    for month in (1, 2, 3, 4, 5):  # newer months matching rarely or not at all
+        make_entry(title=f"Weather {month}", body="Rain.", published_at=at(2009, month, 1))
+    for n, (year, month) in enumerate([(2004, 5), (2006, 2), (2007, 7), (2008, 9), (2009, 3)]):
+        make_entry(title=f"Harbour {n}", body="The budget.", published_at=at(year, month, 2))
+    response = search(client, q="budget")
+    assert titles(response) == ["Harbour 4", "Harbour 3", "Harbour 2"]
+    assert "More than 3 entries found." in response.content.decode()
+    older = search(client, q="budget", year="2006")
+    assert titles(older) == ["Harbour 1"] and "1 entry found" in older.content.decode()
+
+
 def test_no_results_suggest_nearby_months_and_categories(client, corpus):
     html = search(client, q="zeppelin 2008").content.decode()
     assert "Nothing in the archive matches" in html

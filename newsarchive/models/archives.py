@@ -163,6 +163,13 @@ class MonthArchiveQuerySet(models.QuerySet):
             else:
                 self.filter(month=month).delete()
 
+    def listed(self):
+        """Every month, newest first, kept until the archive changes: the sidebar lists them
+        and search sizes its slices by them."""
+        from newsarchive.caching import cached
+
+        return cached("archive-months", lambda: list(self.all()))
+
     def rebuild(self):
         """Recount every month from scratch (after bulk loads)."""
         from newsarchive.models.entries import Entry

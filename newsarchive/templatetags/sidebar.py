@@ -43,7 +43,7 @@ def sidebar_search():
 
 @block("sidebar/months.html")
 def sidebar_months():
-    return {"months": MonthArchive.objects.all()}
+    return {"months": MonthArchive.objects.listed()}
 
 
 @block("sidebar/recent.html")
