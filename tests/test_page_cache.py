@@ -224,6 +224,24 @@ def test_each_reader_gets_their_own_csrf_token_and_form_time(site):
     assert "\x00" not in page_two.text
 
 
+def test_a_signed_form_time_is_reused_only_for_a_few_milliseconds(monkeypatch):
+    from newsarchive.pagecache import FormTimes
+
+    signed = []
+    monkeypatch.setattr(
+        "newsarchive.comments.forms.issue_token_for",
+        lambda entry_id: signed.append(entry_id) or f"token {len(signed)}",
+    )
+    clock = [100.0]
+    times = FormTimes(clock=lambda: clock[0])
+    assert times.token(7) == "token 1"
+    clock[0] += FormTimes.TOLERANCE / 2
+    assert times.token(7) == "token 1"  # within the tolerance: the same signed time
+    assert times.token(8) == "token 2"  # another entry's form: its own
+    clock[0] += FormTimes.TOLERANCE
+    assert times.token(7) == "token 3" and signed == [7, 8, 7]
+
+
 def test_a_comment_posted_from_a_cached_page_is_accepted(site):
     import time
 
