@@ -413,7 +413,15 @@ def results_page(text, chosen, page_number):
     page.object_list = with_snippets(page_ids, text)
     # More matches than are ranked: the page says "more than WINDOW" rather than a count.
     page.more_than = WINDOW if total > WINDOW else None
-    return page, shown_facets(facet_rows)
+    facets = shown_facets(facet_rows)
+    if page.more_than and not chosen.get("year"):
+        # Older matches were not counted: offer every year of the archive, uncounted, as a
+        # way to reach them.
+        counted = {slug for slug, _, _ in facets["year"]}
+        years = {str(month.month.year) for month in MonthArchive.objects.listed()}
+        facets["year"] += [(year, year, None) for year in years - counted]
+        facets["year"].sort(reverse=True)
+    return page, facets
 
 
 def run(text, chosen, page_number):
