@@ -179,6 +179,20 @@ def test_the_newest_matches_are_found_however_the_archive_is_sliced(
     assert titles(older) == ["Harbour 1"] and "1 entry found" in older.content.decode()
 
 
+def test_month_counts_out_of_date_never_keep_matches_from_being_found(client, monkeypatch):
+    from newsarchive.models import MonthArchive
+
+    monkeypatch.setattr("newsarchive.search.WINDOW", 1)
+    monkeypatch.setattr("newsarchive.search.FIRST_SLICE", 1)
+    make_entry(title="Budget one", published_at=at(2007, 1, 1))
+    make_entry(title="Budget two", published_at=at(2008, 1, 1))
+    make_entry(title="Weather", published_at=at(2009, 1, 1))
+    MonthArchive.objects.update(entry_count=0)  # as if counted before a bulk load
+    assert titles(search(client, q="budget")) == ["Budget two"]
+    MonthArchive.objects.all().delete()
+    assert titles(search(client, q="budget")) == ["Budget two"]
+
+
 def test_no_results_suggest_nearby_months_and_categories(client, corpus):
     html = search(client, q="zeppelin 2008").content.decode()
     assert "Nothing in the archive matches" in html
