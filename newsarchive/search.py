@@ -187,7 +187,7 @@ def summary_in_postgresql(matches, text, offset):
         total, page_ids, facet_rows = window_summary(in_slice, text, offset)
         if total > WINDOW or since is None:
             return total, page_ids, facet_rows
-        # Each next slice holds more than twice this one's entries, so it reaches further back.
+        # The next slice holds at least twice as many entries, so it reaches further back.
         looked_at = sum(count for month, count in months if month >= since)
         if total:
             wanted = max(2 * looked_at, SLICE_MARGIN * (WINDOW + 1) * looked_at / total)
