@@ -179,12 +179,12 @@ def summary_in_postgresql(matches, text, offset):
     a slice costs the matches in it, not every match in the archive: a word found in a tenth
     of the entries costs the same in a thousand entries as in a million.
     """
-    months = [(m.month, m.entry_count) for m in MonthArchive.objects.listed()]  # newest first
+    months = MonthArchive.objects.counts()  # newest first
     wanted = FIRST_SLICE
     while True:
         since = slice_start(months, wanted)
         in_slice = matches if since is None else matches.filter(published_on__gte=since)
-        total, page_ids, facet_rows = window_summary(in_slice, text, offset)
+        total, page_ids, facet_rows = window_summary(in_slice, text, offset, since is None)
         if total > WINDOW or since is None:
             return total, page_ids, facet_rows
         # The next slice holds at least twice as many entries, so it reaches further back.
@@ -205,9 +205,10 @@ def slice_start(months, wanted):
     return None
 
 
-def window_summary(matches, text, offset):
+def window_summary(matches, text, offset, final):
     """Total (up to WINDOW + 1), the page's ids and the filter counts of `matches` in one
-    statement: the WINDOW newest are found once (a materialised CTE) and counted every way."""
+    statement: the WINDOW newest are found once (a materialised CTE) and counted every way.
+    Unless `final`, the page and the counts are left empty when a wider slice is needed."""
     rank = RawSQL(
         "ts_rank('{0, 0, 0.4, 1.0}', heading_vector, "
         "websearch_to_tsquery('english'::regconfig, %s))",
@@ -224,7 +225,8 @@ def window_summary(matches, text, offset):
     statement = f"""
         WITH found (id, published_at, published_on, source_id, writer_slug, dateline_slug,
                     byline, dateline, rank) AS MATERIALIZED ({sql}),
-        m AS MATERIALIZED (SELECT * FROM found ORDER BY published_at DESC, id DESC LIMIT %s)
+        m AS MATERIALIZED (SELECT * FROM found WHERE %s OR (SELECT count(*) FROM found) > %s
+                           ORDER BY published_at DESC, id DESC LIMIT %s)
         SELECT 'page', id::text, '', row_number() OVER (ORDER BY {order})
           FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page
         UNION ALL SELECT 'total', '', '', count(*) FROM found
@@ -244,7 +246,7 @@ def window_summary(matches, text, offset):
           JOIN {Tag._meta.db_table} t ON t.id = te.tag_id GROUP BY t.slug
     """
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, WINDOW, PER_PAGE, offset])
+        cursor.execute(statement, [*params, final, WINDOW, WINDOW, PER_PAGE, offset])
         rows = cursor.fetchall()
     page = sorted((n, int(key)) for facet, key, _, n in rows if facet == "page")
     total = next(n for facet, _, _, n in rows if facet == "total")
@@ -419,7 +421,7 @@ def results_page(text, chosen, page_number):
         # Older matches were not counted: offer every year of the archive, uncounted, as a
         # way to reach them.
         counted = {slug for slug, _, _ in facets["year"]}
-        years = {str(month.month.year) for month in MonthArchive.objects.listed()}
+        years = {str(month.year) for month, _ in MonthArchive.objects.counts()}
         facets["year"] += [(year, year, None) for year in years - counted]
         facets["year"].sort(reverse=True)
     return page, facets

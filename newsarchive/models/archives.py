@@ -163,12 +163,19 @@ class MonthArchiveQuerySet(models.QuerySet):
             else:
                 self.filter(month=month).delete()
 
-    def listed(self):
-        """Every month, newest first, kept until the archive changes: the sidebar lists them
-        and search sizes its slices by them."""
+    def counts(self):
+        """(month, entry count) for every month, newest first, kept until the archive changes:
+        the sidebar lists them and search sizes its slices by them. Plain tuples, which cost
+        far less to unpickle than model instances."""
         from newsarchive.caching import cached
 
-        return cached("archive-months", lambda: list(self.all()))
+        return cached(
+            "archive-month-counts", lambda: list(self.values_list("month", "entry_count"))
+        )
+
+    def listed(self):
+        """Every month, newest first (unsaved instances made from `counts()`)."""
+        return [MonthArchive(month=month, entry_count=n) for month, n in self.counts()]
 
     def rebuild(self):
         """Recount every month from scratch (after bulk loads)."""
