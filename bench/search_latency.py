@@ -50,8 +50,15 @@ def percentile(values, share):
 
 def prepare(database, entries):
     """Create, migrate and fill the database unless it already holds the archive."""
-    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
-    env.setdefault("DEBUG", "1")
+    # Production settings (DEBUG off: no query log), as `make bench` serves pages; plain HTTP
+    # from the test client, where production has a TLS-terminating proxy in front.
+    env = {name: value for name, value in os.environ.items() if name != "DEBUG"}
+    env.update(
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        SECRET_KEY="bench-only-not-a-secret",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+    )
     exists = subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc",
          f"SELECT 1 FROM pg_database WHERE datname = '{database}'"],
@@ -61,7 +68,9 @@ def prepare(database, entries):
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
-    os.environ.update(DATABASE_URL=env["DATABASE_URL"], DEBUG=env["DEBUG"])
+    os.environ.pop("DEBUG", None)
+    settings = ("DATABASE_URL", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT")
+    os.environ.update({name: env[name] for name in settings})
     import django
 
     django.setup()
