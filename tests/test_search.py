@@ -144,7 +144,7 @@ def test_results_paginate(client):
 def test_a_common_word_ranks_and_counts_only_the_newest_matches(client, monkeypatch):
     """Past WINDOW matches the work stops growing: the page says "more than", ranks the newest
     WINDOW (title matches first among them) and counts the filters over those."""
-    monkeypatch.setattr("newsarchive.search.WINDOW", 3)
+    monkeypatch.setattr("newsarchive.search.results.WINDOW", 3)
     ap, reuters = make_source("Associated Press"), make_source("Reuters")
     make_entry(title="Budget vote", body="Budget.", source=ap, published_at=at(2005, 1, 1))
     make_entry(title="Harbour", body="The budget.", source=ap, published_at=at(2007, 1, 1))
@@ -166,8 +166,8 @@ def test_the_newest_matches_are_found_however_the_archive_is_sliced(
 ):
     """PostgreSQL looks through the newest months first, widening the slice by how densely it
     matched: whatever the first slice, the result is the newest WINDOW matches."""
-    monkeypatch.setattr("newsarchive.search.WINDOW", 3)
-    monkeypatch.setattr("newsarchive.search.FIRST_SLICE", first_slice)
+    monkeypatch.setattr("newsarchive.search.results.WINDOW", 3)
+    monkeypatch.setattr("newsarchive.search.results.FIRST_SLICE", first_slice)
     for month in (1, 2, 3, 4, 5):  # newer months matching rarely or not at all
         make_entry(title=f"Weather {month}", body="Rain.", published_at=at(2009, month, 1))
     for n, (year, month) in enumerate([(2004, 5), (2006, 2), (2007, 7), (2008, 9), (2009, 3)]):
@@ -182,8 +182,8 @@ def test_the_newest_matches_are_found_however_the_archive_is_sliced(
 def test_month_counts_out_of_date_never_keep_matches_from_being_found(client, monkeypatch):
     from newsarchive.models import MonthArchive
 
-    monkeypatch.setattr("newsarchive.search.WINDOW", 1)
-    monkeypatch.setattr("newsarchive.search.FIRST_SLICE", 1)
+    monkeypatch.setattr("newsarchive.search.results.WINDOW", 1)
+    monkeypatch.setattr("newsarchive.search.results.FIRST_SLICE", 1)
     make_entry(title="Budget one", published_at=at(2007, 1, 1))
     make_entry(title="Budget two", published_at=at(2008, 1, 1))
     make_entry(title="Weather", published_at=at(2009, 1, 1))

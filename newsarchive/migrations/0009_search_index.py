@@ -1,6 +1,6 @@
 """The full-text index: a weighted tsvector column on PostgreSQL, an FTS5 table on SQLite.
 
-Neither is a Django field: newsarchive/search.py queries them, one way per database.
+Neither is a Django field: newsarchive/search/ queries them, one way per database.
 """
 
 from django.db import migrations

@@ -1,7 +1,7 @@
 """The full-text index also keys each public post by its day (PostgreSQL).
 
 Search ranks the newest matches first and looks through the archive in slices of recent
-days (newsarchive/search.py). With the day in the same GIN index (btree_gin), "matches the
+days (newsarchive/search/results.py). With the day in the same GIN index (btree_gin), "matches the
 words and is newer than this day" is answered inside the index, so only the rows in the
 slice are read, however many older entries also match. Only public posts are ever searched,
 so the index holds only published posts; it replaces the index over every entry.
