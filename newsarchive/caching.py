@@ -1,6 +1,6 @@
 """One version for everything readers see, bumped whenever the archive changes.
 
-Cached fragments and whole pages (newsarchive/pagecache.py) are stored with the version they
+Cached fragments and whole pages (newsarchive/pagecache/) are stored with the version they
 were made under, so a change makes every one of them stale at once, on every app server sharing
 the cache, without finding and deleting keys one by one.
 

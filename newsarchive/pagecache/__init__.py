@@ -14,34 +14,26 @@ the comment form was served (a bot defence). Templates mark them ({% fresh_csrf_
 {% fresh_form_token %}); the stored copy is cut at them, and each piece is also kept
 compressed, so that serving a page to a browser joins bytes rather than compressing it again.
 ETag and Last-Modified come with every cached page, and a matching conditional GET gets 304.
+
+readers.py makes the per-reader values; stored.py keeps pages (pieces, gzip, recent pages).
 """
 
-import functools
 import hashlib
-import operator
 import re
-import secrets
-import struct
-import threading
 import time
 import zlib
-from collections import OrderedDict
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.http.cookie import parse_cookie
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
-from django.utils.http import http_date
 from django.utils.text import compress_string
 
 from newsarchive.caching import BUILD, VERSION_KEY, archive_version, shared_cache
+from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
+from newsarchive.pagecache.stored import RecentPages, deflate, gzip_from_parts
 
 PAGE_TIMEOUT = 24 * 60 * 60
-LOCAL_BYTES = 32 * 1024 * 1024  # pages each process keeps at hand (RecentPages)
 FRESH_VALUES = "newsarchive.fresh_values"  # environ key: [(value, kind, argument), …]
 STORAGE_FORMAT = 2  # part of every page's key: a new layout of stored pages never meets an old
 PLACEHOLDER = "\x00fresh{}\x00"
@@ -85,170 +77,6 @@ def page_key(environ):
 
 def accepts_gzip(environ):
     return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
-
-
-def deflate(data):
-    """`data` as raw deflate blocks that end on a byte boundary with an empty dictionary, so
-    that pieces compressed apart can be joined into one stream (as pigz joins its chunks)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
-_LAST_BLOCK = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)
-
-
-def gzip_from_parts(parts, deflated, values):
-    """A stored page as gzip without compressing it again: its pieces were compressed when it
-    was stored; only this reader's values are compressed now.
-
-    Each reader's secret (the CSRF token) is compressed alone, so its compressed size says
-    nothing about the rest of the page; the random padding in the header is Django's BREACH
-    mitigation too.
-    """
-    padding = secrets.token_hex(secrets.randbelow(50)).encode("ascii") + b"\0"
-    out = [b"\x1f\x8b\x08\x08\x00\x00\x00\x00\x00\xff", padding]
-    crc = size = 0
-    for part, packed in zip(parts, deflated, strict=True):
-        if isinstance(part, int):
-            part = values[part]
-            packed = deflate(part)
-        out.append(packed)
-        crc = zlib.crc32(part, crc)
-        size += len(part)
-    out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
-    return b"".join(out)
-
-
-# CSRF tokens for cached pages, made as Django's get_token() makes them (a 32-character secret
-# kept in the reader's cookie, shown masked in forms: tests/test_page_cache.py checks that
-# Django accepts them), without building a request and running the middleware for each hit.
-# Every hit of a page with a form makes a new mask, and a new secret for a reader without one,
-# so both are made with bytes.translate rather than a character at a time.
-_CHARS = CSRF_ALLOWED_CHARS.encode("ascii")
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-_UNBIASED = 256 - 256 % len(_CHARS)  # random bytes at or above this are dropped
-_BYTE_TO_INDEX = bytes(b % len(_CHARS) for b in range(256))
-_BIASED = bytes(range(_UNBIASED, 256))
-_INDEX_TO_CHAR = _CHARS + bytes(256 - len(_CHARS))
-_CHAR_TO_INDEX = bytes(_CHARS.find(b) % 256 for b in range(256))
-_SUM_TO_CHAR = bytes(_CHARS[n % len(_CHARS)] for n in range(2 * len(_CHARS))) + bytes(
-    256 - 2 * len(_CHARS)
-)
-
-
-def _random_indices(length):
-    """`length` bytes, each uniform over 0 … len(CSRF_ALLOWED_CHARS) - 1."""
-    found = b""
-    while len(found) < length:
-        found += secrets.token_bytes(length + 8).translate(_BYTE_TO_INDEX, _BIASED)
-    return found[:length]
-
-
-def random_csrf_string(length=CSRF_SECRET_LENGTH):
-    """`length` characters drawn uniformly from CSRF_ALLOWED_CHARS (62 of them)."""
-    return _random_indices(length).translate(_INDEX_TO_CHAR).decode("ascii")
-
-
-def masked_csrf_token(secret):
-    """The secret masked as Django masks it: a random mask, then each of the secret's
-    characters shifted by the mask's (modulo 62)."""
-    mask = _random_indices(CSRF_SECRET_LENGTH)
-    sums = bytes(map(operator.add, secret.encode("ascii").translate(_CHAR_TO_INDEX), mask))
-    return (mask.translate(_INDEX_TO_CHAR) + sums.translate(_SUM_TO_CHAR)).decode("ascii")
-
-
-@functools.cache
-def csrf_cookie_attributes():
-    """What follows the value in the CSRF cookie, as Django's CSRF middleware sets it (but its
-    expiry date, which moves): read from settings once."""
-    attributes = [f"Max-Age={settings.CSRF_COOKIE_AGE}", f"Path={settings.CSRF_COOKIE_PATH}"]
-    if settings.CSRF_COOKIE_DOMAIN:
-        attributes.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
-    if settings.CSRF_COOKIE_SECURE:
-        attributes.append("Secure")
-    if settings.CSRF_COOKIE_HTTPONLY:
-        attributes.append("HttpOnly")
-    if settings.CSRF_COOKIE_SAMESITE:
-        attributes.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
-    return settings.CSRF_COOKIE_NAME, settings.CSRF_COOKIE_AGE, "; ".join(attributes)
-
-
-@receiver(setting_changed)
-def _csrf_settings_changed(setting, **kwargs):
-    if setting.startswith("CSRF_COOKIE_"):
-        csrf_cookie_attributes.cache_clear()
-
-
-@functools.lru_cache(maxsize=2)
-def _expires(second):
-    return http_date(second)
-
-
-def csrf_secret_and_cookie(environ):
-    """The reader's CSRF secret (a new one if their cookie has none) and the Set-Cookie header
-    that renews it, with the attributes Django's CSRF middleware gives it."""
-    name, age, attributes = csrf_cookie_attributes()
-    secret = parse_cookie(environ.get("HTTP_COOKIE", "")).get(name, "")
-    if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= _CSRF_INDEX.keys():
-        secret = random_csrf_string()
-    expires = _expires(int(time.time()) + age)
-    return secret, [("Set-Cookie", f"{name}={secret}; expires={expires}; {attributes}")]
-
-
-class FormTimes:
-    """The signed time a comment form was served, for each entry's form: signing costs more
-    than the rest of a cached hit, so a token is reused for TOLERANCE seconds. The bot defence
-    counts whole seconds (2 s too fast, 3 s always enough), so a form served a few
-    milliseconds after its token was signed is told apart from none that matters."""
-
-    TOLERANCE = 0.05
-
-    def __init__(self, clock=time.monotonic):
-        self.tokens, self.clock = {}, clock
-
-    def token(self, entry_id):
-        now = self.clock()
-        signed_at, token = self.tokens.get(entry_id, (-1.0, ""))
-        if now - signed_at > self.TOLERANCE:
-            from newsarchive.comments.forms import issue_token_for
-
-            if len(self.tokens) > 10_000:
-                self.tokens.clear()
-            token = issue_token_for(entry_id)
-            self.tokens[entry_id] = (now, token)
-        return token
-
-
-class RecentPages:
-    """Pages this process served lately, up to a number of bytes. A page found here is served
-    if it was stored under the shared cache's current version: a hit then fetches only that
-    version from the shared cache, not the page, and the cache stays exact."""
-
-    def __init__(self, limit=LOCAL_BYTES):
-        self.limit, self.size, self.pages = limit, 0, OrderedDict()
-        self.lock = threading.Lock()
-
-    def __contains__(self, key):
-        return key in self.pages
-
-    def get(self, key, version):
-        with self.lock:
-            stored = self.pages.get(key)
-            if stored is None or stored["version"] != version:
-                return None
-            self.pages.move_to_end(key)
-            return stored
-
-    def put(self, key, stored):
-        size = sum(len(part) for part in [*stored["parts"], *stored["deflated"]]
-                   if isinstance(part, bytes))  # fmt: skip
-        with self.lock:
-            if key in self.pages:
-                self.size -= self.pages.pop(key)["size"]
-            self.pages[key] = {**stored, "size": size}
-            self.size += size
-            while self.size > self.limit and self.pages:
-                self.size -= self.pages.popitem(last=False)[1]["size"]
 
 
 class PageCache:
