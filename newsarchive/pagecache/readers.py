@@ -19,7 +19,7 @@ from django.utils.http import http_date
 # Every hit of a page with a form makes a new mask, and a new secret for a reader without one,
 # so both are made with bytes.translate rather than a character at a time.
 _CHARS = CSRF_ALLOWED_CHARS.encode("ascii")
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_ALLOWED = frozenset(CSRF_ALLOWED_CHARS)
 _UNBIASED = 256 - 256 % len(_CHARS)  # random bytes at or above this are dropped
 _BYTE_TO_INDEX = bytes(b % len(_CHARS) for b in range(256))
 _BIASED = bytes(range(_UNBIASED, 256))
@@ -83,7 +83,7 @@ def csrf_secret_and_cookie(environ):
     that renews it, with the attributes Django's CSRF middleware gives it."""
     name, age, attributes = csrf_cookie_attributes()
     secret = parse_cookie(environ.get("HTTP_COOKIE", "")).get(name, "")
-    if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= _CSRF_INDEX.keys():
+    if len(secret) != CSRF_SECRET_LENGTH or not _ALLOWED.issuperset(secret):
         secret = random_csrf_string()
     expires = _expires(int(time.time()) + age)
     return secret, [("Set-Cookie", f"{name}={secret}; expires={expires}; {attributes}")]

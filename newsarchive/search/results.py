@@ -41,19 +41,21 @@ FACET_COLUMNS = (
 START, STOP = "\x02", "\x03"
 
 
-def summary_in_python(matches, text, offset):
+def summary_in_python(matches, text, offset, months):
     """Total (up to WINDOW + 1), the page's ids and the filter counts, counted in Python
-    among the WINDOW newest matches (SQLite)."""
+    among the WINDOW newest matches (SQLite, whose archives are small: no slices)."""
     newest = matches.order_by("-published_at", "-pk")
     rows = list(newest.values_list("pk", "published_at", *FACET_COLUMNS)[: WINDOW + 1])
     total, rows = len(rows), rows[:WINDOW]
+    ids = [row[0] for row in rows]
     ranks = {}
     if rows:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT rowid, -bm25(newsarchive_entry_fts, 10.0, 5.0, 5.0, 1.0) "
-                "FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s",
-                [fts5_query(parse(text))],
+                "FROM newsarchive_entry_fts WHERE newsarchive_entry_fts MATCH %s "
+                f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [fts5_query(parse(text)), *ids],
             )
             ranks = dict(cursor.fetchall())
     rows.sort(key=lambda row: (-ranks.get(row[0], 0.0), -row[1].timestamp(), -row[0]))
@@ -69,7 +71,6 @@ def summary_in_python(matches, text, offset):
             if slug:
                 counts[facet][slug] += 1
                 names.setdefault((facet, slug), name)
-    ids = [row[0] for row in rows]
     kind = CharField()
     categories = Entry.categories.through.objects.filter(entry__in=ids).values_list(
         Value("category", kind), "category__slug", "category__name"
@@ -89,7 +90,7 @@ def summary_in_python(matches, text, offset):
     return total, page_ids, facet_rows
 
 
-def summary_in_postgresql(matches, text, offset):
+def summary_in_postgresql(matches, text, offset, months):
     """Total (up to WINDOW + 1), the page's ids and the filter counts, looking through the
     archive's newest days first.
 
@@ -97,9 +98,9 @@ def summary_in_postgresql(matches, text, offset):
     WINDOW newest of the archive are among them; if not, the next slice is sized by how densely
     the first one matched (or is the whole archive). The full-text index also keys the day, so
     a slice costs the matches in it, not every match in the archive: a word found in a tenth
-    of the entries costs the same in a thousand entries as in a million.
+    of the entries costs the same in a thousand entries as in a million. `months`:
+    (month, entry count), newest first.
     """
-    months = MonthArchive.objects.counts()  # newest first
     wanted = FIRST_SLICE
     while True:
         since = slice_start(months, wanted)
@@ -220,17 +221,20 @@ def highlighted(snippet):
 
 
 def results_page(text, chosen, page_number):
-    """One page of ranked matches with snippets, and the filter counts: two queries on
-    PostgreSQL (what "the search query itself" costs)."""
+    """One page of ranked matches with snippets, and the filter counts: on PostgreSQL a
+    statement per slice looked through (one or two) and one for the snippets (what "the search
+    query itself" costs)."""
     matches = apply_filters(matched(text), chosen)
+    months = MonthArchive.objects.counts()  # newest first
     summary = summary_in_postgresql if connection.vendor == "postgresql" else summary_in_python
     number = int(page_number) if str(page_number).isdigit() and int(page_number) > 0 else 1
     if parse(text).is_empty:  # nothing searchable was typed (only punctuation, say)
-        summary = lambda matches, text, offset: (0, [], [])  # noqa: E731
-    total, page_ids, facet_rows = summary(matches, text, (number - 1) * PER_PAGE)
+        summary = lambda *args: (0, [], [])  # noqa: E731
+    total, page_ids, facet_rows = summary(matches, text, (number - 1) * PER_PAGE, months)
     page = Paginator(range(min(total, WINDOW)), PER_PAGE).get_page(number)
     if page.number != number:  # asked beyond the last page: show the last
-        total, page_ids, facet_rows = summary(matches, text, (page.number - 1) * PER_PAGE)
+        offset = (page.number - 1) * PER_PAGE
+        total, page_ids, facet_rows = summary(matches, text, offset, months)
     page.object_list = with_snippets(page_ids, text)
     # More matches than are ranked: the page says "more than WINDOW" rather than a count.
     page.more_than = WINDOW if total > WINDOW else None
@@ -239,7 +243,7 @@ def results_page(text, chosen, page_number):
         # Older matches were not counted: offer every year of the archive, uncounted, as a
         # way to reach them.
         counted = {slug for slug, _, _ in facets["year"]}
-        years = {str(month.year) for month, _ in MonthArchive.objects.counts()}
+        years = {str(month.year) for month, _ in months}
         facets["year"] += [(year, year, None) for year in years - counted]
         facets["year"].sort(reverse=True)
     return page, facets
