@@ -5,6 +5,7 @@
     queries.py    EntryQuerySet: public(), for_listing(), with_neighbours(), filing in bulk
     entries.py    Entry (posts and pages), Attachment, OldPermalink
     comments.py   Comment, DiscussionSettings
+    prepared.py   PreparedQuery: a queryset compiled to SQL once, for the entry page
 
 Import from here (`from newsarchive.models import Entry`); the modules import one another in
 that order, and reach back up the list (to Entry, say) only inside functions.
@@ -23,9 +24,10 @@ from newsarchive.models.archives import (
     refiled,
     writer_name,
 )
-from newsarchive.models.comments import Comment, CommentQuerySet, DiscussionSettings
+from newsarchive.models.comments import Comment, CommentQuerySet, DiscussionSettings, thread
 from newsarchive.models.entries import Attachment, Entry, OldPermalink
-from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet
+from newsarchive.models.prepared import PreparedQuery
+from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
     Category,
     CategoryQuerySet,
@@ -39,7 +41,8 @@ from newsarchive.models.taxonomy import (
 __all__ = [
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
-    "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "Provenance",
-    "ProvenanceQuerySet", "SlugManager", "Source", "Tag", "TaggedEntry", "blog_timezone",
-    "month_bounds", "provenance_slugs", "rebuild_counts", "refiled", "writer_name",
+    "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "PreparedQuery",
+    "Provenance", "ProvenanceQuerySet", "SlugManager", "Source", "Tag", "TaggedEntry",
+    "blog_timezone", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
+    "stored_slug", "thread", "writer_name",
 ]  # fmt: skip

@@ -25,25 +25,29 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Q(wp_id=number) | Q(pk=number, wp_id__isnull=True))
 
     def threaded(self, max_depth=5):
-        """Comments in reading order, each with `depth`: replies follow their parent.
+        """Comments in reading order, each with `depth` (see `thread()`)."""
+        return thread(list(self.order_by("submitted_at", "pk")), max_depth)
 
-        Replies to a comment that is not in this queryset (unapproved, say) are shown at
-        the top level, and nesting stops at `max_depth` as WordPress's default does.
-        """
-        comments = list(self.order_by("submitted_at", "pk"))
-        by_parent = {}
-        present = {c.pk for c in comments}
-        for comment in comments:
-            parent = comment.parent_id if comment.parent_id in present else None
-            by_parent.setdefault(parent, []).append(comment)
-        ordered = []
-        stack = [(c, 1) for c in reversed(by_parent.get(None, []))]
-        while stack:
-            comment, depth = stack.pop()
-            comment.depth = min(depth, max_depth)
-            ordered.append(comment)
-            stack.extend((c, depth + 1) for c in reversed(by_parent.get(comment.pk, [])))
-        return ordered
+
+def thread(comments, max_depth=5):
+    """Comments (oldest first) in reading order, each with `depth`: replies follow their parent.
+
+    Replies to a comment that is not in the list (unapproved, say) are shown at the top level,
+    and nesting stops at `max_depth` as WordPress's default does.
+    """
+    by_parent = {}
+    present = {c.pk for c in comments}
+    for comment in comments:
+        parent = comment.parent_id if comment.parent_id in present else None
+        by_parent.setdefault(parent, []).append(comment)
+    ordered = []
+    stack = [(c, 1) for c in reversed(by_parent.get(None, []))]
+    while stack:
+        comment, depth = stack.pop()
+        comment.depth = min(depth, max_depth)
+        ordered.append(comment)
+        stack.extend((c, depth + 1) for c in reversed(by_parent.get(comment.pk, [])))
+    return ordered
 
 
 class Comment(models.Model):

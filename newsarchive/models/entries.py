@@ -300,16 +300,11 @@ class Entry(models.Model):
         return self.neighbour("next")
 
     @staticmethod
-    def attach_filing(entries):
-        """Load these entries' categories and tags in one query rather than one each."""
-        entries = list(entries)
-        by_id = {entry.pk: entry for entry in entries}
-        for entry in entries:
-            entry._filing = ([], [])
-        if not by_id:
-            return entries
+    def filing_of(entry_ids):
+        """(entry id, "category" or "tag", id, name, slug, path) for each filing of these
+        entries, categories and tags in one query."""
         kind = models.CharField()
-        categories = Entry.categories.through.objects.filter(entry__in=by_id).values_list(
+        categories = Entry.categories.through.objects.filter(entry__in=entry_ids).values_list(
             "entry",
             Value("category", kind),
             "category",
@@ -317,10 +312,24 @@ class Entry(models.Model):
             "category__slug",
             "category__path",
         )
-        tags = TaggedEntry.objects.filter(content_object__in=by_id).values_list(
+        tags = TaggedEntry.objects.filter(content_object__in=entry_ids).values_list(
             "content_object", Value("tag", kind), "tag", "tag__name", "tag__slug", "tag__slug"
         )
-        for entry_id, what, pk, name, slug, path in categories.union(tags, all=True):
+        return categories.union(tags, all=True)
+
+    @staticmethod
+    def attach_filing(entries, rows=None):
+        """Load these entries' categories and tags in one query rather than one each (`rows`:
+        what `filing_of()` returns for them, when the caller has it already)."""
+        entries = list(entries)
+        by_id = {entry.pk: entry for entry in entries}
+        for entry in entries:
+            entry._filing = ([], [])
+        if not by_id:
+            return entries
+        if rows is None:
+            rows = Entry.filing_of(list(by_id))
+        for entry_id, what, pk, name, slug, path in rows:
             if what == "category":
                 by_id[entry_id]._filing[0].append(Category(pk=pk, name=name, slug=slug, path=path))
             else:

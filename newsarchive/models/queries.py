@@ -20,10 +20,17 @@ from newsarchive.models.taxonomy import Category, Tag, TaggedEntry
 SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "password", "path")
 
 
+def stored_slug(slug):
+    """A slug as WordPress stored it: percent-encoded, lower case (`%d8%a8…` for Arabic)."""
+    return quote(slug, safe="-").lower()
+
+
 class EntryQuerySet(models.QuerySet):
-    def public(self):
-        """Published and not dated in the future: what readers may see."""
-        return self.filter(status=self.model.Status.PUBLISHED, published_at__lte=timezone.now())
+    def public(self, now=None):
+        """Published and not dated in the future: what readers may see (`now` by default)."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__lte=now or timezone.now()
+        )
 
     def posts(self):
         """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
@@ -31,7 +38,7 @@ class EntryQuerySet(models.QuerySet):
 
     def with_slug(self, slug):
         """Match a slug as typed in an address, or as WordPress stored it (percent-encoded)."""
-        return self.filter(Q(slug=slug) | Q(slug=quote(slug, safe="-").lower()))
+        return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug)))
 
     def for_listing(self):
         """What a list of entries shows: author, source and approved-comment counts.
@@ -127,13 +134,13 @@ class EntryQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def with_neighbours(self):
+    def with_neighbours(self, now=None):
         """Annotate the previous and next public entries (title, slug, day) in the same query.
 
         Order is publication time, ties broken by id. Each neighbour is one indexed probe
         inside the entry's own query, so the entry page costs no extra round trips.
         """
-        public = self.model.objects.public().posts()
+        public = self.model.objects.public(now).posts()
         here_at, here_pk = OuterRef("published_at"), OuterRef("pk")
         before = (
             public.filter(published_at__lte=here_at)

@@ -1,6 +1,7 @@
 """One entry: its page with comments and the reply form, password-protected entries, WordPress
 pages at their own address, and comment pages."""
 
+import datetime
 from urllib.parse import quote
 
 from django.core import signing
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_http_methods
 
@@ -19,20 +21,39 @@ from newsarchive.models import (
     DiscussionSettings,
     Entry,
     OldPermalink,
+    PreparedQuery,
+    stored_slug,
+    thread,
 )
 from newsarchive.views.archives import date_or_404
+
+# The three queries of every entry page, compiled to SQL once per process (models/prepared.py):
+# building and compiling them took longer than running them.
+ENTRY_AT = PreparedQuery(
+    lambda now, day, slug, stored: (
+        Entry.objects.posts()
+        .with_neighbours(now)
+        .select_related("author", "source")
+        .filter(Q(slug=slug) | Q(slug=stored), published_on=day)[:1]
+    ),
+    now=datetime.datetime,
+    day=datetime.date,
+    slug=str,
+    stored=str,
+)
+FILING = PreparedQuery(lambda entry_id: Entry.filing_of([entry_id]), entry_id=int)
+APPROVED_COMMENTS = PreparedQuery(
+    lambda entry_id: (
+        Comment.objects.filter(entry=entry_id).approved().order_by("submitted_at", "pk")
+    ),
+    entry_id=int,
+)
 
 
 def entry_detail(request, year, month, day, slug, page=1):
     published_on = date_or_404(year, month, day)
-    entry = (
-        Entry.objects.posts()
-        .with_neighbours()
-        .select_related("author", "source")
-        .filter(published_on=published_on)
-        .with_slug(slug)
-        .first()
-    )
+    found = ENTRY_AT(now=timezone.now(), day=published_on, slug=slug, stored=stored_slug(slug))
+    entry = found[0] if found else None
     if entry is None:
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
@@ -54,7 +75,7 @@ def page_detail(request, path):
 def show_entry(request, entry, page=1):
     if not entry.is_public and not request.user.is_staff:
         raise Http404("No such entry.")
-    Entry.attach_filing([entry])
+    Entry.attach_filing([entry], rows=FILING(entry_id=entry.pk))
     if "replytocom" in request.GET:
         return HttpResponsePermanentRedirect(legacy_reply_target(entry, request.GET["replytocom"]))
     if request.method == "POST":
@@ -115,8 +136,7 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
         }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
     discussion = DiscussionSettings.load()
-    visible = entry.comments.visible_to(own_pending_comments(request))
-    threads = visible.threaded(discussion.thread_depth)
+    threads = threaded_comments(entry, own_pending_comments(request), discussion.thread_depth)
     pings = [c for c in threads if c.is_ping]
     comments = [c for c in threads if not c.is_ping]
     comment_page, shown = paginate_threads(comments, discussion, request.GET.get("cpage"))
@@ -149,6 +169,16 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
         "replying_to": next((c for c in comments if str(c.pk) == str(replying_to)), None),
     }
     return render(request, "newsarchive/entry_detail.html", context, status=status)
+
+
+def threaded_comments(entry, own_pending, max_depth):
+    """Approved comments, and the reader's own awaiting moderation, in reading order."""
+    if own_pending:
+        return entry.comments.visible_to(own_pending).threaded(max_depth)
+    comments = APPROVED_COMMENTS(entry_id=entry.pk)
+    for comment in comments:
+        comment.entry = entry
+    return thread(comments, max_depth)
 
 
 def paginate_threads(comments, discussion, number):
