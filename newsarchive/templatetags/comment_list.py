@@ -6,9 +6,10 @@ Django's own escaping calls, without its lazy-string checks on each value)."""
 from html import escape
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from newsarchive.templatetags.dates import day_and_time, iso
+from newsarchive.templatetags.dates import local, said_at
 
 register = template.Library()
 
@@ -18,11 +19,13 @@ AWAITING = '<p class="awaiting-moderation">Your comment is awaiting moderation.<
 @register.simple_tag
 def comment_items(comments, can_reply):
     """`<li>` for each comment; Reply links on approved ones when `can_reply`."""
-    return mark_safe("\n    ".join(comment_item(comment, can_reply) for comment in comments))
+    zone = timezone.get_current_timezone()
+    return mark_safe("\n    ".join(comment_item(c, can_reply, zone) for c in comments))
 
 
-def comment_item(comment, can_reply):
+def comment_item(comment, can_reply, zone):
     pending = comment.status == comment.Status.PENDING
+    submitted_at = local(comment.submitted_at, zone)
     name, anchor = escape(comment.author_name), escape(comment.anchor)
     author = name
     if comment.author_url:
@@ -38,7 +41,7 @@ def comment_item(comment, can_reply):
       <article aria-label="Comment by {name}">
         <footer class="comment-meta">
           <cite class="comment-author">{author}</cite>
-          <a href="#{anchor}" class="comment-permalink"><time datetime="{iso(comment.submitted_at)}">{day_and_time(comment.submitted_at)}</time></a>
+          <a href="#{anchor}" class="comment-permalink"><time datetime="{submitted_at.isoformat()}">{said_at(submitted_at)}</time></a>
         </footer>
         {AWAITING if pending else ""}<div class="comment-body">{comment.body_html()}</div>
         {reply}

@@ -15,24 +15,27 @@ MONTHS = (
 )  # fmt: skip
 
 
-def _local(value):
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+def local(value, zone=None):
+    """The value in the current time zone (or `zone`, for callers showing many values)."""
+    return timezone.localtime(value, zone) if timezone.is_aware(value) else value
 
 
 @register.filter(expects_localtime=False)
 def iso(value):
     """`{{ value|date:"c" }}`: for a `datetime=` attribute."""
-    return _local(value).isoformat() if value else ""
+    return local(value).isoformat() if value else ""
 
 
 @register.filter(expects_localtime=False)
 def day_and_time(value):
     """ "March 10, 2007 at 6:12 pm", as `{{ value|date:"F j, Y \\a\\t g:i A"|lower|capfirst }}`."""
-    if not value:
-        return ""
-    local = _local(value)
-    meridiem = "am" if local.hour < 12 else "pm"
+    return said_at(local(value)) if value else ""
+
+
+def said_at(value):
+    """`day_and_time` of a value already in the time zone to show."""
+    meridiem = "am" if value.hour < 12 else "pm"
     return (
-        f"{MONTHS[local.month - 1]} {local.day}, {local.year} at "
-        f"{local.hour % 12 or 12}:{local.minute:02d} {meridiem}"
+        f"{MONTHS[value.month - 1]} {value.day}, {value.year} at "
+        f"{value.hour % 12 or 12}:{value.minute:02d} {meridiem}"
     )

@@ -149,14 +149,15 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             initial={**remembered_commenter(request), "parent": request.GET.get("replyto")},
         )
     replying_to = form and form["parent"].value()
-    public = Entry.objects.public()
     context = {
         "entry": entry,
         "description": metadata.description(entry),
         "json_ld": metadata.entry_json_ld(
             entry, request.build_absolute_uri(entry.get_absolute_url())
         ),
-        "related": cached(f"related-{entry.pk}", lambda: list(public.related_to(entry))),
+        "related": cached(
+            f"related-{entry.pk}", lambda: list(Entry.objects.public().related_to(entry))
+        ),
         "body_html": content.render_body(parts[page - 1]),
         "page_numbers": range(1, len(parts) + 1) if len(parts) > 1 else None,
         "page_number": page,
