@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from newsarchive.models import Entry, PreparedQuery
 from newsarchive.views.entries import APPROVED_COMMENTS, ENTRY_AT, FILING
@@ -84,3 +85,15 @@ def test_parameters_are_checked():
         BY_DAY_AND_SLUG(day=datetime.date(2007, 3, 10))
     with pytest.raises(TypeError, match="float"):
         PreparedQuery(lambda share: Entry.objects.all(), share=float)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_plans_the_entry_lookup_once_per_connection(client):
+    entry = make_entry(title="Talks")
+    for _ in range(7):
+        assert client.get(entry.get_absolute_url()).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('AS "previous_json"' in statement for statement in prepared)

@@ -57,7 +57,14 @@ def test_database_url_understands_sqlite_and_postgres():
         "db.example",
         "6543",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require"}
+    # Statements run more than five times on a connection are prepared, unless turned off.
+    assert pg["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "sslmode": "require",
+    }
+    unprepared = database_from_url("postgres://db.example/news?prepare_threshold=none")
+    assert unprepared["OPTIONS"]["prepare_threshold"] is None
     with pytest.raises(ImproperlyConfigured):
         database_from_url("mysql://x/y")
 
