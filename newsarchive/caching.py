@@ -12,9 +12,11 @@ process only, so it is not for serving an archive that changes.
 """
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
+import redis
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -71,7 +73,18 @@ def archive_changed():
 
 
 def _bump():
-    fragment_cache().set(VERSION_KEY, time.time_ns(), None)
+    cache = fragment_cache()
+    cache.set(VERSION_KEY, time.time_ns(), None)
+    if isinstance(cache, RedisCache):
+        cache.settle()
+
+
+def current_version(cache):
+    """The archive version in the shared cache now (None if it has none), as a page hit reads
+    it: from Redis's tracking (no round trip while unchanged) where the cache is Redis."""
+    if isinstance(cache, RedisCache):
+        return cache.get_tracked(VERSION_KEY)
+    return cache.get(VERSION_KEY)
 
 
 def cached(name, compute):
@@ -107,3 +120,69 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _RedisClients
+        self._tracked = {}
+
+    def get_tracked(self, key):
+        """`get(key)`, kept in this process until Redis says the key changed (see TrackedKey)."""
+        tracked = self._tracked.get(key)
+        if tracked is None or tracked.pid != os.getpid():
+            tracked = self._tracked[key] = TrackedKey(
+                self._servers[0], self.make_and_validate_key(key), self._cache._serializer.loads
+            )
+        try:
+            return tracked.get()
+        except (redis.RedisError, OSError):
+            del self._tracked[key]  # a new connection next time, tracking from the start
+            tracked.close()
+            return self.get(key)
+
+    def settle(self):
+        """One more round trip after a write: once it returns, Redis has sent every tracking
+        connection its invalidation of what was written (each is written out in the same pass
+        of Redis's event loop as the write's own reply, before the next command is read)."""
+        self._cache.get_client(write=True).ping()
+
+
+_UNKNOWN = object()
+
+
+class TrackedKey:
+    """One key's value, read from Redis once and then kept until Redis says it changed.
+
+    A page hit needs the archive version, and a round trip to Redis for it cost most of the
+    hit. Redis's client tracking (RESP3) removes it: after this connection reads the key, Redis
+    pushes an invalidation on the connection as soon as any client changes the key, so each
+    read first takes in whatever Redis pushed (a poll of the socket, no round trip) and asks
+    again only after an invalidation. The value stays in Redis, shared by every app server:
+    this is a copy that Redis itself invalidates, and a lost connection (where tracking ends)
+    forgets it. RedisCache.settle() makes a writer wait until the invalidation is on its way.
+    """
+
+    def __init__(self, url, key, loads):
+        self.key, self.loads, self.pid = key, loads, os.getpid()
+        self.value = _UNKNOWN
+        self.client = redis.Redis.from_url(url, protocol=3, single_connection_client=True)
+        connection = self.client.connection
+        connection.register_connect_callback(self._track)  # after every reconnection
+        self._track(connection)
+
+    def _track(self, connection):
+        self.value = _UNKNOWN
+        connection.send_command("CLIENT", "TRACKING", "ON")
+        reply = connection.read_response()
+        if reply not in (b"OK", "OK"):
+            raise redis.RedisError(f"CLIENT TRACKING ON answered {reply!r}")
+
+    def get(self):
+        connection = self.client.connection
+        while connection.can_read(timeout=0):
+            connection.read_response(push_request=True)  # an invalidation
+            self.value = _UNKNOWN
+        if self.value is _UNKNOWN:
+            raw = self.client.get(self.key)
+            self.value = None if raw is None else self.loads(raw)
+        return self.value
+
+    def close(self):
+        self.value = _UNKNOWN
+        self.client.close()

@@ -179,6 +179,34 @@ def test_app_servers_sharing_redis_or_files_see_every_change(site, production_ca
     assert second.get("/2007/03/10/here/").from_cache
 
 
+def test_a_server_keeping_a_page_in_memory_still_sees_every_change(site, production_cache):
+    server = Reader(app_server())
+    server.get("/2007/03/10/here/")
+    assert server.get("/2007/03/10/here/").from_cache  # now kept in the server's memory
+    for title in ["Changed once", "Changed twice"]:
+        site["here"].title = title
+        site["here"].save()
+        assert title in server.get("/2007/03/10/here/").text
+        assert server.get("/2007/03/10/here/").from_cache
+
+
+@pytest.mark.parametrize("production_cache", ["redis"], indirect=True)
+def test_a_lost_redis_connection_forgets_the_version_it_kept(production_cache):
+    import redis
+    from django.core.cache import cache
+
+    cache.set("archive-version", 1)
+    assert cache.get_tracked("archive-version") == 1
+    tracking = cache._tracked["archive-version"].client
+    # Redis drops the connection: the invalidation of the next change has nowhere to go.
+    redis.Redis.from_url("redis://127.0.0.1:6379/9").client_kill_filter(_id=tracking.client_id())
+    cache.set("archive-version", 2)
+    assert cache.get_tracked("archive-version") == 2
+    cache.set("archive-version", 3)
+    cache.settle()
+    assert cache.get_tracked("archive-version") == 3  # tracked again after reconnecting
+
+
 def test_staff_never_get_a_cached_page(site, client, admin_user):
     reader = Reader()
     warm(reader)
