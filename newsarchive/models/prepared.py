@@ -1,4 +1,4 @@
-"""Queries the entry page runs on every request, compiled to SQL once per process.
+"""A queryset compiled to SQL once per process, then run with other values each time.
 
 Django builds a queryset and compiles it to SQL each time it runs. For the entry page's lookup
 (the entry, its author and source, both neighbours in subqueries) that Python work costs
