@@ -121,14 +121,23 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = _RedisClients
         self._tracked = {}
+        self._untracked_until = 0.0
 
     def get_tracked(self, key):
-        """`get(key)`, kept in this process until Redis says the key changed (see TrackedKey)."""
+        """`get(key)`, kept in this process until Redis says the key changed (see TrackedKey).
+        Where tracking cannot start (Redis older than 6, or not answering), a plain `get()`,
+        and another try after UNTRACKED_SECONDS."""
         tracked = self._tracked.get(key)
         if tracked is None or tracked.pid != os.getpid():
-            tracked = self._tracked[key] = TrackedKey(
-                self._servers[0], self.make_and_validate_key(key), self._cache._serializer.loads
-            )
+            if time.monotonic() < self._untracked_until:
+                return self.get(key)
+            try:
+                tracked = self._tracked[key] = TrackedKey(
+                    self._servers[0], self.make_and_validate_key(key), self._cache._serializer.loads
+                )
+            except (redis.RedisError, OSError):
+                self._untracked_until = time.monotonic() + UNTRACKED_SECONDS
+                return self.get(key)
         try:
             return tracked.get()
         except (redis.RedisError, OSError):
@@ -144,6 +153,7 @@ class RedisCache(DjangoRedisCache):
 
 
 _UNKNOWN = object()
+UNTRACKED_SECONDS = 30
 
 
 class TrackedKey:

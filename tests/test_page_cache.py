@@ -207,6 +207,27 @@ def test_a_lost_redis_connection_forgets_the_version_it_kept(production_cache):
     assert cache.get_tracked("archive-version") == 3  # tracked again after reconnecting
 
 
+@pytest.mark.parametrize("production_cache", ["redis"], indirect=True)
+def test_where_redis_cannot_track_the_version_is_read_each_time(production_cache, monkeypatch):
+    import redis
+    from django.core.cache import cache
+
+    import newsarchive.caching
+
+    tries = []
+
+    def refused(*args):
+        tries.append(args)
+        raise redis.ResponseError("unknown command 'HELLO'")  # as Redis before 6 answers
+
+    monkeypatch.setattr(newsarchive.caching, "TrackedKey", refused)
+    cache.set("archive-version", 1)
+    assert cache.get_tracked("archive-version") == 1
+    cache.set("archive-version", 2)
+    assert cache.get_tracked("archive-version") == 2
+    assert len(tries) == 1  # not tried again on every hit
+
+
 def test_staff_never_get_a_cached_page(site, client, admin_user):
     reader = Reader()
     warm(reader)
