@@ -24,9 +24,13 @@ class CommentQuerySet(models.QuerySet):
         """The comment whose `#comment-N` anchor is N: its WordPress id, or our own id."""
         return self.filter(Q(wp_id=number) | Q(pk=number, wp_id__isnull=True))
 
+    def in_reading_order(self):
+        """Oldest first, what `thread()` takes."""
+        return self.order_by("submitted_at", "pk")
+
     def threaded(self, max_depth=5):
         """Comments in reading order, each with `depth` (see `thread()`)."""
-        return thread(list(self.order_by("submitted_at", "pk")), max_depth)
+        return thread(list(self.in_reading_order()), max_depth)
 
 
 def thread(comments, max_depth=5):

@@ -36,9 +36,10 @@ class EntryQuerySet(models.QuerySet):
         """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
         return self.filter(kind=self.model.Kind.POST)
 
-    def with_slug(self, slug):
-        """Match a slug as typed in an address, or as WordPress stored it (percent-encoded)."""
-        return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug)))
+    def with_slug(self, slug, stored=None):
+        """Match a slug as typed in an address, or as WordPress stored it (percent-encoded;
+        `stored`, when the caller has it: `stored_slug(slug)`)."""
+        return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug) if stored is None else stored))
 
     def for_listing(self):
         """What a list of entries shows: author, source and approved-comment counts.

@@ -34,7 +34,8 @@ ENTRY_AT = PreparedQuery(
         Entry.objects.posts()
         .with_neighbours(now)
         .select_related("author", "source")
-        .filter(Q(slug=slug) | Q(slug=stored), published_on=day)[:1]
+        .filter(published_on=day)
+        .with_slug(slug, stored)[:1]
     ),
     now=datetime.datetime,
     day=datetime.date,
@@ -43,9 +44,7 @@ ENTRY_AT = PreparedQuery(
 )
 FILING = PreparedQuery(lambda entry_id: Entry.filing_of([entry_id]), entry_id=int)
 APPROVED_COMMENTS = PreparedQuery(
-    lambda entry_id: (
-        Comment.objects.filter(entry=entry_id).approved().order_by("submitted_at", "pk")
-    ),
+    lambda entry_id: Comment.objects.filter(entry=entry_id).approved().in_reading_order(),
     entry_id=int,
 )
 
