@@ -95,6 +95,16 @@ def test_same_seed_on_the_same_database_gives_the_same_archive(monkeypatch):
     assert second == first
 
 
+def test_entries_are_written_oldest_first(monkeypatch):
+    """As a blog writes them: ids follow the days, across batches, so the table holds the
+    archive in about date order (what the benchmarks' search figures rest on)."""
+    monkeypatch.setattr(synthetic, "BATCH_SIZE", 40)
+    generate_archive(200, seed=5)
+    days = list(synthetic_entries().order_by("pk").values_list("published_on", flat=True))
+    assert len(days) == 200 and len(set(days)) > 100
+    assert days == sorted(days)
+
+
 def test_another_seed_gives_another_archive():
     assert run_and_roll_back(30, seed=3)["entries"] != run_and_roll_back(30, seed=4)["entries"]
 
