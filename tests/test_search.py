@@ -160,14 +160,31 @@ def test_a_common_word_ranks_and_counts_only_the_newest_matches(client, monkeypa
     assert titles(filtered) == ["Budget vote"] and "1 entry found" in filtered.content.decode()
 
 
-@pytest.mark.parametrize("first_slice", [1, 2, 4, 1000])
+def test_a_filter_offers_its_ten_most_frequent_values(client):
+    """Tag "Topic a" is on 12 matches, "Topic b" on 11 … "Topic l" on 1, and "Topic k" on one
+    more: the ten shown are a to j (j before k, tied at 3, by name)."""
+    topics = [make_tag(f"Topic {letter}") for letter in "abcdefghijkl"]
+    for n in range(12):
+        make_entry(title=f"Budget {n}", published_at=at(2007, 1, n + 1), tags=topics[: n + 1])
+    make_entry(title="Budget k", published_at=at(2007, 2, 1), tags=[topics[10]])
+    html = search(client, q="budget").content.decode()
+    assert ">Topic a</a> (12)" in html and ">Topic j</a> (3)" in html
+    assert ">Topic k</a>" not in html and ">Topic l</a>" not in html
+
+
+@pytest.mark.parametrize("first_slice", [1, 2, 4, 1000, None, "estimated"])
 def test_the_newest_matches_are_found_however_the_archive_is_sliced(
     client, monkeypatch, first_slice
 ):
-    """PostgreSQL looks through the newest months first, widening the slice by how densely it
-    matched: whatever the first slice, the result is the newest WINDOW matches."""
+    """PostgreSQL looks through the newest months first, in a slice sized by its estimate of
+    the matches and then widened by how densely it matched: however far off the estimate (too
+    few entries, or all of them), the result is the newest WINDOW matches."""
     monkeypatch.setattr("newsarchive.search.results.WINDOW", 3)
-    monkeypatch.setattr("newsarchive.search.results.FIRST_SLICE", first_slice)
+    monkeypatch.setattr("newsarchive.search.results.FIRST_SLICE", 1)  # never searched whole
+    if first_slice != "estimated":
+        monkeypatch.setattr(
+            "newsarchive.search.results.first_slice", lambda matches, held: first_slice
+        )
     for month in (1, 2, 3, 4, 5):  # newer months matching rarely or not at all
         make_entry(title=f"Weather {month}", body="Rain.", published_at=at(2009, month, 1))
     for n, (year, month) in enumerate([(2004, 5), (2006, 2), (2007, 7), (2008, 9), (2009, 3)]):

@@ -4,6 +4,7 @@ The work per query is bounded, so that a word found in a tenth of a million entr
 it costs in a thousand: results are ranked, and filter values counted, among the WINDOW newest
 matches. When there are more, the page says so and invites a narrower search."""
 
+import json
 import re
 from collections import Counter
 
@@ -17,6 +18,7 @@ from django.utils.safestring import mark_safe
 
 from newsarchive.models import Category, Entry, MonthArchive, Source, Tag, TaggedEntry
 from newsarchive.search.filters import (
+    FACET_SIZE,
     FILTERS,
     apply_filters,
     facet_links,
@@ -27,8 +29,8 @@ from newsarchive.search.query import fts5_query, matched, parse
 # How many of the newest matches are ranked and counted; one more is looked for, to know
 # whether there are more.
 WINDOW = 500
-# Entries in the newest days looked through first (PostgreSQL), and how far past the expected
-# number of matches the next slice reaches.
+# An archive of at most FIRST_SLICE entries is searched whole (PostgreSQL); a larger one newest
+# days first, in a slice expected to hold SLICE_MARGIN times the matches needed.
 FIRST_SLICE = 10 * WINDOW
 SLICE_MARGIN = 1.5
 PER_PAGE = 10
@@ -94,14 +96,16 @@ def summary_in_postgresql(matches, text, offset, months):
     """Total (up to WINDOW + 1), the page's ids and the filter counts, looking through the
     archive's newest days first.
 
-    The first slice holds about FIRST_SLICE entries. If it has more than WINDOW matches, the
-    WINDOW newest of the archive are among them; if not, the next slice is sized by how densely
-    the first one matched (or is the whole archive). The full-text index also keys the day, so
-    a slice costs the matches in it, not every match in the archive: a word found in a tenth
-    of the entries costs the same in a thousand entries as in a million. `months`:
-    (month, entry count), newest first.
+    The first slice is sized by PostgreSQL's estimate of how many entries match (its
+    statistics on the words). If it has more than WINDOW matches, the WINDOW newest of the
+    archive are among them; if not, the next slice is sized by how densely the first one
+    matched (or is the whole archive). The full-text index also keys the day, so a slice costs
+    the matches in it, not every match in the archive: a word found in a tenth of the entries
+    costs the same in a thousand entries as in a million. `months`: (month, entry count),
+    newest first.
     """
-    wanted = FIRST_SLICE
+    held = sum(count for _, count in months)
+    wanted = None if held <= FIRST_SLICE else first_slice(matches, held)
     while True:
         since = slice_start(months, wanted)
         in_slice = matches if since is None else matches.filter(published_on__gte=since)
@@ -114,6 +118,16 @@ def summary_in_postgresql(matches, text, offset, months):
             wanted = max(2 * looked_at, SLICE_MARGIN * (WINDOW + 1) * looked_at / total)
         else:  # nothing in the newest days: the matches (if any) are few, take them all
             wanted = None
+
+
+def first_slice(matches, held):
+    """How many of the `held` newest entries should hold SLICE_MARGIN × WINDOW matches, by the
+    planner's estimate of the matches in all (None: all of them). The estimate costs a plan,
+    not a search: a fraction of a millisecond."""
+    plan = json.loads(matches.order_by().explain(format="json"))
+    expected = plan[0]["Plan"]["Plan Rows"]
+    needed = SLICE_MARGIN * (WINDOW + 1)
+    return None if expected <= needed else needed * held / expected
 
 
 def slice_start(months, wanted):
@@ -147,27 +161,34 @@ def window_summary(matches, text, offset, final):
         WITH found (id, published_at, published_on, source_id, writer_slug, dateline_slug,
                     byline, dateline, rank) AS MATERIALIZED ({sql}),
         m AS MATERIALIZED (SELECT * FROM found WHERE %s OR (SELECT count(*) FROM found) > %s
-                           ORDER BY published_at DESC, id DESC LIMIT %s)
+                           ORDER BY published_at DESC, id DESC LIMIT %s),
+        facets (facet, slug, name, n) AS (
+          SELECT 'year', y, y, count(*)
+            FROM (SELECT extract(year FROM published_on)::int::text AS y FROM m) AS years
+           GROUP BY y
+          UNION ALL SELECT 'source', s.slug, min(s.name), count(*)
+            FROM m JOIN {Source._meta.db_table} s ON s.id = m.source_id GROUP BY s.slug
+          UNION ALL SELECT 'byline', writer_slug, min(byline), count(*)
+            FROM m WHERE writer_slug <> '' GROUP BY writer_slug
+          UNION ALL SELECT 'dateline', dateline_slug, min(dateline), count(*)
+            FROM m WHERE dateline_slug <> '' GROUP BY dateline_slug
+          UNION ALL SELECT 'category', c.slug, min(c.name), count(*)
+            FROM m JOIN {filing} f ON f.entry_id = m.id
+            JOIN {Category._meta.db_table} c ON c.id = f.category_id GROUP BY c.slug
+          UNION ALL SELECT 'tag', t.slug, min(t.name), count(*)
+            FROM m JOIN {TaggedEntry._meta.db_table} te ON te.content_object_id = m.id
+            JOIN {Tag._meta.db_table} t ON t.id = te.tag_id GROUP BY t.slug)
         SELECT 'page', id::text, '', row_number() OVER (ORDER BY {order})
           FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page
         UNION ALL SELECT 'total', '', '', count(*) FROM found
-        UNION ALL SELECT 'year', y, y, count(*)
-          FROM (SELECT extract(year FROM published_on)::int::text AS y FROM m) AS years GROUP BY y
-        UNION ALL SELECT 'source', s.slug, min(s.name), count(*)
-          FROM m JOIN {Source._meta.db_table} s ON s.id = m.source_id GROUP BY s.slug
-        UNION ALL SELECT 'byline', writer_slug, min(byline), count(*)
-          FROM m WHERE writer_slug <> '' GROUP BY writer_slug
-        UNION ALL SELECT 'dateline', dateline_slug, min(dateline), count(*)
-          FROM m WHERE dateline_slug <> '' GROUP BY dateline_slug
-        UNION ALL SELECT 'category', c.slug, min(c.name), count(*)
-          FROM m JOIN {filing} f ON f.entry_id = m.id
-          JOIN {Category._meta.db_table} c ON c.id = f.category_id GROUP BY c.slug
-        UNION ALL SELECT 'tag', t.slug, min(t.name), count(*)
-          FROM m JOIN {TaggedEntry._meta.db_table} te ON te.content_object_id = m.id
-          JOIN {Tag._meta.db_table} t ON t.id = te.tag_id GROUP BY t.slug
+        UNION ALL SELECT facet, slug, name, n FROM (
+          SELECT *, row_number() OVER (PARTITION BY facet
+                                       ORDER BY n DESC, slug COLLATE "C") AS place
+            FROM facets) AS shown
+         WHERE facet = 'year' OR place <= %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(statement, [*params, final, WINDOW, WINDOW, PER_PAGE, offset])
+        cursor.execute(statement, [*params, final, WINDOW, WINDOW, PER_PAGE, offset, FACET_SIZE])
         rows = cursor.fetchall()
     page = sorted((n, int(key)) for facet, key, _, n in rows if facet == "page")
     total = next(n for facet, _, _, n in rows if facet == "total")
@@ -221,8 +242,9 @@ def highlighted(snippet):
 
 
 def results_page(text, chosen, page_number):
-    """One page of ranked matches with snippets, and the filter counts: on PostgreSQL a
-    statement per slice looked through (one or two) and one for the snippets (what "the search
+    """One page of ranked matches with snippets, and the filter counts: on PostgreSQL the
+    planner's estimate of the matches (past FIRST_SLICE entries), a statement per slice looked
+    through (one, unless the estimate was far off) and one for the snippets (what "the search
     query itself" costs)."""
     matches = apply_filters(matched(text), chosen)
     months = MonthArchive.objects.counts()  # newest first
