@@ -160,6 +160,19 @@ def test_a_common_word_ranks_and_counts_only_the_newest_matches(client, monkeypa
     assert titles(filtered) == ["Budget vote"] and "1 entry found" in filtered.content.decode()
 
 
+@pytest.mark.parametrize("first_slice", [1, 5000])
+def test_a_filter_naming_nothing_finds_nothing(client, monkeypatch, first_slice):
+    """An unknown category (an old link, a typo) is an empty result, not an error, whether the
+    archive is searched whole or in slices."""
+    monkeypatch.setattr("newsarchive.search.results.FIRST_SLICE", first_slice)
+    make_entry(title="Budget one", published_at=at(2007, 1, 1))
+    make_entry(title="Budget two", published_at=at(2008, 1, 1))
+    for params in [{"category": "nope"}, {"tag": "nope", "year": "1999"}]:
+        response = search(client, q="budget", **params)
+        assert response.status_code == 200 and titles(response) == []
+        assert "Nothing in the archive matches" in response.content.decode()
+
+
 def test_a_filter_offers_its_ten_most_frequent_values(client):
     """Tag "Topic a" is on 12 matches, "Topic b" on 11 … "Topic l" on 1, and "Topic k" on one
     more: the ten shown are a to j (j before k, tied at 3, by name)."""

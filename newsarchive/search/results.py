@@ -250,7 +250,9 @@ def results_page(text, chosen, page_number):
     months = MonthArchive.objects.counts()  # newest first
     summary = summary_in_postgresql if connection.vendor == "postgresql" else summary_in_python
     number = int(page_number) if str(page_number).isdigit() and int(page_number) > 0 else 1
-    if parse(text).is_empty:  # nothing searchable was typed (only punctuation, say)
+    if parse(text).is_empty or matches.query.is_empty():
+        # Nothing searchable was typed (only punctuation, say), or a filter names nothing (a
+        # category that does not exist).
         summary = lambda *args: (0, [], [])  # noqa: E731
     total, page_ids, facet_rows = summary(matches, text, (number - 1) * PER_PAGE, months)
     page = Paginator(range(min(total, WINDOW)), PER_PAGE).get_page(number)
