@@ -1,5 +1,6 @@
 """Search: ranking, highlighting, filters, odd input, and only public entries found."""
 
+import datetime
 import re
 
 import pytest
@@ -183,6 +184,26 @@ def test_a_filter_offers_its_ten_most_frequent_values(client):
     html = search(client, q="budget").content.decode()
     assert ">Topic a</a> (12)" in html and ">Topic j</a> (3)" in html
     assert ">Topic k</a>" not in html and ">Topic l</a>" not in html
+
+
+def test_a_slice_reaches_back_by_days_at_each_months_own_rate():
+    """A million entries make ten thousand a month: a slice of whole months would read twice
+    the matches needed. December's 310 entries over 31 days, November's 300 over 30, and a
+    month whose newest entry is on the 10th."""
+    from newsarchive.search.results import slice_start
+
+    day = datetime.date
+    months = [
+        (day(2012, 12, 1), 310, day(2012, 12, 31)),
+        (day(2012, 11, 1), 300, day(2012, 11, 30)),
+    ]
+    assert slice_start(months, 100) == (day(2012, 12, 22), 100)
+    assert slice_start(months, 400) == (day(2012, 11, 22), 400)
+    assert slice_start(months, 1000) == (None, 610)
+    assert slice_start(months, None) == (None, 610)
+    stopped = [(day(2012, 12, 1), 100, day(2012, 12, 10))]
+    assert slice_start(stopped, 50) == (day(2012, 12, 6), 50)
+    assert slice_start(stopped, 1) == (day(2012, 12, 10), 10)  # a day at least
 
 
 @pytest.mark.parametrize("first_slice", [1, 2, 4, 1000, None, "estimated"])

@@ -164,18 +164,22 @@ class MonthArchiveQuerySet(models.QuerySet):
                 self.filter(month=month).delete()
 
     def counts(self):
-        """(month, entry count) for every month, newest first, kept until the archive changes:
-        the sidebar lists them and search sizes its slices by them. Plain tuples, which cost
-        far less to unpickle than model instances."""
+        """(month, entry count, day of its newest entry) for every month, newest first, kept
+        until the archive changes: the sidebar lists them and search sizes its slices by them.
+        Plain tuples, which cost far less to unpickle than model instances."""
         from newsarchive.caching import cached
 
-        return cached(
-            "archive-month-counts", lambda: list(self.values_list("month", "entry_count"))
-        )
+        def compute():
+            tz = blog_timezone()
+            rows = self.values_list("month", "entry_count", "latest_at")
+            return [(month, n, latest and timezone.localtime(latest, tz).date())
+                    for month, n, latest in rows]  # fmt: skip
+
+        return cached("archive-month-counts", compute)
 
     def listed(self):
         """Every month, newest first (unsaved instances made from `counts()`)."""
-        return [MonthArchive(month=month, entry_count=n) for month, n in self.counts()]
+        return [MonthArchive(month=month, entry_count=n) for month, n, _ in self.counts()]
 
     def rebuild(self):
         """Recount every month from scratch (after bulk loads)."""
