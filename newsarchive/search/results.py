@@ -32,8 +32,9 @@ from newsarchive.search.query import fts5_query, matched, parse
 # whether there are more.
 WINDOW = 500
 # An archive of at most FIRST_SLICE entries is searched whole (PostgreSQL); a larger one newest
-# days first, in a slice expected to hold SLICE_MARGIN times the matches needed.
-FIRST_SLICE = 10 * WINDOW
+# days first, in a slice of at most FIRST_SLICE entries expected to hold SLICE_MARGIN times the
+# matches needed.
+FIRST_SLICE = 20 * WINDOW
 SLICE_MARGIN = 1.5
 PER_PAGE = 10
 # The entries' columns that filters count (besides categories and tags).
@@ -122,9 +123,15 @@ def summary_in_postgresql(matches, text, offset, months):
 
 
 def first_slice(matches, held):
-    """How many of the `held` newest entries should hold SLICE_MARGIN × WINDOW matches, by the
-    planner's estimate of the matches in all (None: all of them). The estimate costs a plan,
-    not a search: a fraction of a millisecond.
+    """How many of the `held` newest entries to look through first: as many as should hold
+    SLICE_MARGIN × WINDOW matches by the planner's estimate of the matches in all, and never
+    more than FIRST_SLICE. The estimate costs a plan, not a search: a fraction of a millisecond.
+
+    The estimate is good for one word; for several it takes them as independent, and words
+    that go together ("bridge repairs", a source's name) match ten or twenty times more often
+    than it says. Sized by it alone, a slice would then read thousands of matches, or the whole
+    archive; FIRST_SLICE bounds that, and a slice that held too few is widened by how densely
+    it matched.
 
     The plan is for the first match only: the scan under the LIMIT still estimates every match,
     and a plan that cheap never asks PostgreSQL to compile it (JIT), which a plan for every
@@ -132,7 +139,7 @@ def first_slice(matches, held):
     plan = json.loads(matches.order_by()[:1].explain(format="json"))
     expected = plan[0]["Plan"]["Plans"][0]["Plan Rows"]
     needed = SLICE_MARGIN * (WINDOW + 1)
-    return None if expected <= needed else needed * held / expected
+    return FIRST_SLICE if expected <= needed else min(FIRST_SLICE, needed * held / expected)
 
 
 def slice_start(months, wanted):
