@@ -14,6 +14,7 @@ latest.json; bench/README.md says how to read them.
 """
 
 import argparse
+import contextlib
 import hashlib
 import http.client
 import json
@@ -387,6 +388,9 @@ def bench_size(size, args, logs):
     return result
 
 
+ENDS = ("smallest", "largest")  # the two sizes flat cost compares
+
+
 def bench_side_by_side(sizes, args, logs):
     """Each page uncached at the smallest and the largest size, served at once and loaded in
     turn (the same page at both sizes one after the other, round after round), for flat cost.
@@ -400,20 +404,24 @@ def bench_side_by_side(sizes, args, logs):
         f"flat cost: {small['entries']:,} and {large['entries']:,} entries side by side, "
         f"uncached (other work using {busy:.0%} of the CPUs)"
     )
-    servers = [
-        Server("newsarchive.wsgi", app_env(size["database"], "dummy://"), logs / f"{n}-side.log")
-        for n, size in (("smallest", small), ("largest", large))
-    ]
-    with servers[0] as small_app, servers[1] as large_app:
-        to_load = {}
-        for name in small["pages"]:
-            to_load[name, "smallest"] = (small_app, small["pages"][name])
-            to_load[name, "largest"] = (large_app, large["pages"][name])
-        figures = measure(to_load, args)
-    pages = {name: {"smallest": figures[name, "smallest"], "largest": figures[name, "largest"]}
-             for name in small["pages"]}  # fmt: skip
+    ends = dict(zip(ENDS, (small, large), strict=True))
+    with contextlib.ExitStack() as stack:
+        apps = {
+            end: stack.enter_context(
+                Server("newsarchive.wsgi", app_env(size["database"], "dummy://"),
+                       logs / f"{end}-side.log")
+            )
+            for end, size in ends.items()
+        }  # fmt: skip
+        # The same page at both sizes one after the other: measure() keeps this order.
+        figures = measure(
+            {(name, end): (apps[end], ends[end]["pages"][name])
+             for name in small["pages"] for end in ENDS},
+            args,
+        )  # fmt: skip
+    pages = {name: {end: figures[name, end] for end in ENDS} for name in small["pages"]}
     for name, pair in pages.items():
-        p50s = [pair[size].get("p50_ms") for size in ("smallest", "largest")]
+        p50s = [pair[end].get("p50_ms") for end in ENDS]
         if None not in p50s:
             pair["growth"] = p50s[1] / p50s[0]
         say(f"  {name:9} p50 {ms(p50s[0]):>7} ms → {ms(p50s[1]):>7} ms")
@@ -624,9 +632,9 @@ def side_by_side_table(side_by_side):
         "|---|--:|--:|--:|--:|--:|",
     ]
     for name, pair in side_by_side["pages"].items():
-        cells = [ms(pair[size].get("p50_ms")) for size in ("smallest", "largest")]
+        cells = [ms(pair[end].get("p50_ms")) for end in ENDS]
         cells.append(f"{pair['growth']:.2f}×" if "growth" in pair else "–")
-        cells += [rps(pair[size]) for size in ("smallest", "largest")]
+        cells += [rps(pair[end]) for end in ENDS]
         lines.append(f"| {name} | {' | '.join(cells)} |")
     if side_by_side["cpu_busy_before"] > BUSY:
         lines += ["", f"Other work used {side_by_side['cpu_busy_before']:.0%} of the CPUs "

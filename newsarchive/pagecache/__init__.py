@@ -6,9 +6,8 @@ password, no messages) it looks the page up in the shared cache (CACHE_URL) in o
 together with the archive version (newsarchive/caching.py); a page this process served lately
 is kept in its memory, and then only the version is needed, which with Redis costs no round
 trip while it is unchanged (Redis pushes a notice when it changes: TrackedKey). A page stored
-under an older
-version is stale: any change to the archive makes every page fresh on its next request, on
-every app server sharing the cache. Keys also carry the release (a digest of code and
+under an older version is stale: any change to the archive makes every page fresh on its next
+request, on every app server sharing the cache. Keys also carry the release (a digest of code and
 templates) and the blog's date.
 
 Pages with forms carry values that must differ per reader: the CSRF token, and the signed time
