@@ -1,9 +1,10 @@
 """Structured data for search engines: schema.org JSON-LD for an entry and its original."""
 
+import html
 import json
 
+import nh3
 from django.conf import settings
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -11,11 +12,13 @@ from django.utils.text import Truncator
 _ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def description(entry, words=40):
-    return Truncator(strip_tags(entry.summary_html())).words(words)
+def description(summary_html, words=40):
+    """The first `words` words of an entry's summary as plain text (`AT&T`, not `AT&amp;T`):
+    a template escapes it once, JSON carries it as it reads."""
+    return Truncator(html.unescape(nh3.clean(summary_html, tags=set()))).words(words)
 
 
-def entry_json_ld(entry, url):
+def entry_json_ld(entry, url, description):
     """BlogPosting for the repost, `isBasedOn` the original article where we know of it."""
     data = {
         "@context": "https://schema.org",
@@ -25,7 +28,7 @@ def entry_json_ld(entry, url):
         "mainEntityOfPage": url,
         "datePublished": entry.published_at.isoformat(),
         "dateModified": entry.modified_at.isoformat(),
-        "description": description(entry),
+        "description": description,
         "publisher": {"@type": "Organization", "name": settings.BLOG_NAME},
         "articleSection": [c.name for c in entry.filed_categories],
         "keywords": [t.name for t in entry.filed_tags],

@@ -230,3 +230,12 @@ def test_json_ld_cannot_be_broken_out_of(client):
     html = client.get(entry.get_absolute_url()).content.decode()
     [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
     assert json.loads(raw)["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_description_is_the_summary_as_text_escaped_once(client):
+    entry = make_entry(body="<p>AT&amp;T and <em>Verizon</em> said “yes” to 5 &lt; 6.</p>")
+    html = client.get(entry.get_absolute_url()).content.decode()
+    text = "AT&amp;T and Verizon said “yes” to 5 &lt; 6."
+    assert f'<meta name="description" content="{text}">' in html
+    [raw] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert json.loads(raw)["description"] == "AT&T and Verizon said “yes” to 5 < 6."

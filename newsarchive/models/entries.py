@@ -267,12 +267,13 @@ class Entry(models.Model):
         return content.render_body(self.body)
 
     def summary_html(self):
-        """The excerpt if there is one, else the first page up to `<!--more-->`."""
         if self.password:
             return content.PROTECTED_NOTICE
-        if self.excerpt:
-            return content.render_body(self.excerpt)
-        return content.render_body(content.before_more(content.split_pages(self.body)[0]))
+        return content.render_body(self.summary_text())
+
+    def summary_text(self):
+        """The excerpt if there is one, else the first page up to `<!--more-->`."""
+        return self.excerpt or content.before_more(content.split_pages(self.body)[0])
 
     @property
     def has_more(self):

@@ -148,16 +148,20 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             initial={**remembered_commenter(request), "parent": request.GET.get("replyto")},
         )
     replying_to = form and form["parent"].value()
+    body_html = content.render_body(parts[page - 1])
+    # The summary is most often the whole first page: rendered once, not twice.
+    is_first_page = page == 1 and not entry.password and entry.summary_text() == parts[0]
+    description = metadata.description(body_html if is_first_page else entry.summary_html())
     context = {
         "entry": entry,
-        "description": metadata.description(entry),
+        "description": description,
         "json_ld": metadata.entry_json_ld(
-            entry, request.build_absolute_uri(entry.get_absolute_url())
+            entry, request.build_absolute_uri(entry.get_absolute_url()), description
         ),
         "related": cached(
             f"related-{entry.pk}", lambda: list(Entry.objects.public().related_to(entry))
         ),
-        "body_html": content.render_body(parts[page - 1]),
+        "body_html": body_html,
         "page_numbers": range(1, len(parts) + 1) if len(parts) > 1 else None,
         "page_number": page,
         "comments": shown,
