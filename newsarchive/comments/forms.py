@@ -76,6 +76,12 @@ class CommentForm(forms.ModelForm):
         field_classes = {"author_url": WebAddressField}
 
     max_body_length = 65525  # WordPress's limit
+    # The inputs of a commenter who is not logged in: field, input type, autocomplete token.
+    COMMENTER_INPUTS = (
+        ("author_name", "text", "name"),
+        ("author_email", "email", "email"),
+        ("author_url", "url", "url"),
+    )
 
     def __init__(self, *args, entry, user, discussion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +93,14 @@ class CommentForm(forms.ModelForm):
         else:
             self.fields["author_name"].required = discussion.require_name_email
             self.fields["author_email"].required = discussion.require_name_email
+
+    def commenter_inputs(self):
+        """(bound field, input type, autocomplete) for the name, email and website inputs."""
+        return [
+            (self[name], kind, autocomplete)
+            for name, kind, autocomplete in self.COMMENTER_INPUTS
+            if name in self.fields
+        ]
 
     def clean_parent(self):
         number = self.cleaned_data.get("parent")
