@@ -30,6 +30,13 @@ def test_comment_times_read_as_djangos_date_filter_would(value):
     assert ours == django
 
 
+@pytest.mark.parametrize("value", [*TIMES, datetime.date(2007, 3, 1), datetime.date(2024, 12, 31)])
+def test_days_read_as_djangos_date_filter_would(value):
+    assert render("{% load dates %}{{ value|day }}", value) == render(
+        '{{ value|date:"F j, Y" }}', value
+    )
+
+
 def test_the_first_time_reads_as_the_reference_page_does():
     assert (
         render("{% load dates %}{{ value|day_and_time }}", TIMES[0]) == "March 10, 2007 at 6:12 pm"
