@@ -70,7 +70,7 @@ def test_filing_and_comments_follow_the_entry_asked_for():
         ("tag", iran.pk, "Iran"),
     ]
     assert [row[3] for row in FILING(entry_id=other.pk)] == ["Uncategorized"]
-    assert APPROVED_COMMENTS(entry_id=one.pk) == [comment]
+    assert [row[0] for row in APPROVED_COMMENTS(entry_id=one.pk)] == [comment.pk]
 
 
 def test_a_value_the_lookup_transforms_is_refused_with_its_name():

@@ -24,7 +24,13 @@ from newsarchive.models.archives import (
     refiled,
     writer_name,
 )
-from newsarchive.models.comments import Comment, CommentQuerySet, DiscussionSettings, thread
+from newsarchive.models.comments import (
+    Comment,
+    CommentQuerySet,
+    DiscussionSettings,
+    ShownComment,
+    thread,
+)
 from newsarchive.models.entries import Attachment, Entry, OldPermalink
 from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
@@ -42,7 +48,8 @@ __all__ = [
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
     "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "PreparedQuery",
-    "Provenance", "ProvenanceQuerySet", "SlugManager", "Source", "Tag", "TaggedEntry",
+    "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager", "Source", "Tag",
+    "TaggedEntry",
     "blog_timezone", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
     "stored_slug", "thread", "writer_name",
 ]  # fmt: skip

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from newsarchive.models import Comment
 from newsarchive.templatetags.dates import local, said_at
 
 register = template.Library()
@@ -24,14 +25,14 @@ def comment_items(comments, can_reply):
 
 
 def comment_item(comment, can_reply, zone):
-    pending = comment.status == comment.Status.PENDING
+    pending = comment.status == Comment.Status.PENDING
     submitted_at = local(comment.submitted_at, zone)
     name, anchor = escape(comment.author_name), escape(comment.anchor)
     author = name
     if comment.author_url:
         author = f'<a href="{escape(comment.author_url)}" rel="external nofollow ugc">{name}</a>'
     reply = ""
-    if can_reply and comment.status == comment.Status.APPROVED:
+    if can_reply and comment.status == Comment.Status.APPROVED:
         reply = (
             f'<p class="reply"><a href="?replyto={comment.pk}#respond" class="reply-link" '
             f'data-comment="{comment.pk}" data-author="{name}">Reply<span '

@@ -22,6 +22,7 @@ from newsarchive.models import (
     Entry,
     OldPermalink,
     PreparedQuery,
+    ShownComment,
     stored_slug,
     thread,
 )
@@ -44,8 +45,7 @@ ENTRY_AT = PreparedQuery(
 )
 FILING = PreparedQuery(lambda entry_id: Entry.filing_of([entry_id]), entry_id=int)
 APPROVED_COMMENTS = PreparedQuery(
-    lambda entry_id: Comment.objects.filter(entry=entry_id).approved().in_reading_order(),
-    entry_id=int,
+    lambda entry_id: Comment.objects.filter(entry=entry_id).approved().shown(), entry_id=int
 )
 
 
@@ -178,11 +178,10 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
 def threaded_comments(entry, own_pending, max_depth):
     """Approved comments, and the reader's own awaiting moderation, in reading order."""
     if own_pending:
-        return entry.comments.visible_to(own_pending).threaded(max_depth)
-    comments = APPROVED_COMMENTS(entry_id=entry.pk)
-    for comment in comments:
-        comment.entry = entry
-    return thread(comments, max_depth)
+        rows = entry.comments.visible_to(own_pending).shown()
+    else:
+        rows = APPROVED_COMMENTS(entry_id=entry.pk)
+    return thread(ShownComment.from_rows(rows), max_depth)
 
 
 def paginate_threads(comments, discussion, number):
