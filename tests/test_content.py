@@ -52,3 +52,10 @@ def test_comment_text_never_links_javascript():
     html = render_comment("javascript:alert(1) and www.example.com")
     assert 'href="javascript' not in html
     assert 'href="http://www.example.com"' in html
+
+
+def test_comment_addresses_in_capitals_are_links_too():
+    html = render_comment("Visit WWW.EXAMPLE.ORG or HTTPS://News.Example/x\n\nMail ME@Example.NET")
+    assert '<a href="http://WWW.EXAMPLE.ORG" rel="nofollow ugc">' in html
+    assert '<a href="https://News.Example/x" rel="nofollow ugc">' in html
+    assert '<a href="mailto:ME@Example.NET">' in html
