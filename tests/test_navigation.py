@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from newsarchive.models import Entry
@@ -52,3 +54,41 @@ def test_neighbour_links_use_their_own_permalinks(client):
     html = client.get(here.get_absolute_url()).content.decode()
     assert '<a href="/2007/03/09/before/" rel="prev">' in html
     assert '<a href="/2007/03/11/after/" rel="next">' in html
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "us-and-iran-hold-rare-direct-talks",
+        "mccain-backs-dont-ask",
+        "café-crème",  # a Unicode slug
+        "%d8%a7%d9%84%d8%b9%d8%b1%d8%a7%d9%82",  # WordPress keeps non-Latin slugs encoded
+        "a+b&c=d;e,f~g:h@i!j$k'l(m)n*o",  # what reverse() leaves unquoted
+        "per%cent space#hash?query",  # and what it quotes
+    ],
+)
+@pytest.mark.parametrize("prefix", ["/", "/archive/"])
+@pytest.mark.parametrize("day", [datetime.date(2007, 3, 10), datetime.date(987, 1, 2)])
+def test_entry_addresses_are_what_the_url_routes_reverse_to(slug, prefix, day):
+    from urllib.parse import unquote
+
+    from django.urls import reverse, set_script_prefix
+
+    entry = Entry(title="T", slug=slug, published_on=day)
+    set_script_prefix(prefix)
+    try:
+        kwargs = {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(slug)}
+        assert entry.get_absolute_url() == reverse("entry", kwargs=kwargs)
+        assert entry.get_comment_post_url() == reverse("comment-post", kwargs=kwargs)
+        assert entry.get_trackback_url() == reverse("trackback", kwargs=kwargs)
+        assert entry.get_comments_feed_url() == reverse("feed-entry-comments", kwargs=kwargs)
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("slug", ["", "a%2Fb"])
+def test_an_entry_without_a_usable_slug_has_no_address(slug):
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        Entry(title="T", slug=slug, published_on=datetime.date(2007, 3, 10)).get_absolute_url()

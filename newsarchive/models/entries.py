@@ -1,19 +1,37 @@
 """Entries (posts and pages) and what hangs on them: attachments and old permalinks."""
 
 import datetime
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Value
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from taggit.managers import TaggableManager
 
 from newsarchive import content
 from newsarchive.models.archives import MonthArchive, Provenance, blog_timezone, provenance_slugs
 from newsarchive.models.queries import EntryQuerySet
 from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
+
+# What reverse() quotes an address with (django.urls.resolvers).
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+def permalink(day, slug, suffix=""):
+    """`/2007/03/10/us-and-iran-hold-rare-direct-talks/`, and the addresses under it (`suffix`:
+    "comment/", "trackback/", "feed/"): what reverse() makes of newsarchive/urls.py's `entry`
+    routes, spelled out, because pages show dozens of entries and sitemaps thousands, and
+    reverse() costs more than ten times as much. tests/test_navigation.py checks they agree.
+    """
+    # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
+    slug = unquote(slug)
+    if not slug or "/" in slug:
+        raise NoReverseMatch(f"An entry's address needs a slug without '/', not {slug!r}.")
+    path = f"{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/{suffix}"
+    return quote(f"{get_script_prefix()}{path}", safe=_URL_SAFE)
 
 
 class Entry(models.Model):
@@ -176,7 +194,7 @@ class Entry(models.Model):
     def get_absolute_url(self):
         if self.kind == self.Kind.PAGE:
             return reverse("page", kwargs={"path": unquote(self.path)})
-        return reverse("entry", kwargs=self._permalink_kwargs())
+        return permalink(self.published_on, self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -234,18 +252,13 @@ class Entry(models.Model):
         }
 
     def get_comment_post_url(self):
-        return reverse("comment-post", kwargs=self._permalink_kwargs())
+        return permalink(self.published_on, self.slug, "comment/")
 
     def get_trackback_url(self):
-        return reverse("trackback", kwargs=self._permalink_kwargs())
+        return permalink(self.published_on, self.slug, "trackback/")
 
     def get_comments_feed_url(self):
-        return reverse("feed-entry-comments", kwargs=self._permalink_kwargs())
-
-    def _permalink_kwargs(self):
-        day = self.published_on
-        # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
-        return {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(self.slug)}
+        return permalink(self.published_on, self.slug, "feed/")
 
     @property
     def poster_name(self):
