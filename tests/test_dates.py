@@ -37,6 +37,13 @@ def test_days_read_as_djangos_date_filter_would(value):
     )
 
 
+@pytest.mark.parametrize("value", [datetime.date(2007, 3, 1), datetime.date(987, 12, 31)])
+def test_dates_read_in_iso_form_as_djangos_date_filter_would(value):
+    assert render("{% load dates %}{{ value|iso }}", value) == render(
+        '{{ value|date:"Y-m-d" }}', value
+    )
+
+
 def test_the_first_time_reads_as_the_reference_page_does():
     assert (
         render("{% load dates %}{{ value|day_and_time }}", TIMES[0]) == "March 10, 2007 at 6:12 pm"

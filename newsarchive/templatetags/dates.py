@@ -24,8 +24,10 @@ def local(value, zone=None):
 
 @register.filter(expects_localtime=False)
 def iso(value):
-    """`{{ value|date:"c" }}`: for a `datetime=` attribute."""
-    return local(value).isoformat() if value else ""
+    """`{{ value|date:"c" }}` (`"Y-m-d"` for a date): for a `datetime=` attribute."""
+    if not value:
+        return ""
+    return (local(value) if isinstance(value, datetime.datetime) else value).isoformat()
 
 
 @register.filter(expects_localtime=False)
