@@ -1,10 +1,27 @@
+import functools
+
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 
 
 def blog(request):
-    """The blog's name and tagline, and this page's canonical address (no queries)."""
+    """The blog's name and tagline, the addresses every page links to, and this page's
+    canonical address (no queries)."""
     return {
         "blog_name": settings.BLOG_NAME,
         "blog_tagline": settings.BLOG_TAGLINE,
+        "links": site_links(get_script_prefix()),
         "canonical_url": request.build_absolute_uri(request.path),
+    }
+
+
+@functools.cache
+def site_links(script_prefix):
+    """Home and the feeds, reversed once (per script prefix, which reverse() prepends) rather
+    than six times on every page."""
+    return {
+        "home": reverse("home"),
+        "feed": reverse("feed"),
+        "atom_feed": reverse("feed-atom"),
+        "comments_feed": reverse("feed-comments"),
     }

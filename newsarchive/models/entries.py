@@ -295,15 +295,11 @@ class Entry(models.Model):
         return content.MORE_MARKER in self.body or len(content.split_pages(self.body)) > 1
 
     def neighbour(self, which):
-        """The previous or next entry annotated by `with_neighbours()`, as an unsaved Entry."""
+        """The previous or next entry annotated by `with_neighbours()`, as an EntryLink."""
         data = getattr(self, f"{which}_json", None)
         if not data:
             return None
-        return Entry(
-            title=data["title"],
-            slug=data["slug"],
-            published_on=datetime.date.fromisoformat(data["day"]),
-        )
+        return EntryLink(data["title"], data["slug"], datetime.date.fromisoformat(data["day"]))
 
     @property
     def previous_entry(self):
@@ -367,6 +363,23 @@ class Entry(models.Model):
         """An entry in no category is filed under Uncategorized, as WordPress does."""
         if not self.categories.exists():
             self.categories.add(Category.uncategorized())
+
+
+class EntryLink:
+    """Another entry as a link to it shows it (an entry page's previous and next): its title and
+    address, without the cost of an Entry instance's forty fields."""
+
+    __slots__ = ("published_on", "slug", "title")
+
+    def __init__(self, title, slug, published_on):
+        self.title, self.slug, self.published_on = title, slug, published_on
+
+    def get_absolute_url(self):
+        return permalink(self.published_on, self.slug)
+
+    @property
+    def display_title(self):
+        return content.texturize_text(self.title)
 
 
 class Attachment(models.Model):
