@@ -173,8 +173,8 @@ def has_control_socket():
 class Server:
     """gunicorn, 2 sync workers on a free local port, for the length of a `with` block."""
 
-    def __init__(self, app, env, log):
-        self.app, self.env, self.log = app, env, log
+    def __init__(self, app, env, log, root=ROOT):
+        self.app, self.env, self.log, self.root = app, env, log, root
 
     def __enter__(self):
         with socket.socket() as probe_socket:
@@ -188,7 +188,7 @@ class Server:
         # gunicorn's own log and Django's (tracebacks of 500s) both go to stderr.
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         try:
             self.wait_until_up()

@@ -147,7 +147,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
+    "newsarchive.middleware.ConditionalGetMiddleware",
 ]
 # Pages are cached and compressed by newsarchive.pagecache.PageCache, which wraps the WSGI
 # application (newsarchive/wsgi.py); whitenoise serves static files precompressed.

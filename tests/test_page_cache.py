@@ -322,6 +322,16 @@ def test_conditional_get_answers_304(site):
     assert reader.get("/2007/03/", If_None_Match=etag).status_code == 200
 
 
+def test_a_page_rendered_for_one_reader_answers_304_when_unchanged(site, admin_client):
+    first = admin_client.get("/2007/03/")
+    etag = first.headers["ETag"]
+    assert admin_client.get("/2007/03/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    site["here"].title = "Changed"
+    site["here"].save()
+    changed = admin_client.get("/2007/03/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
 def test_pages_are_compressed_for_browsers_that_accept_it(site):
     import gzip
 

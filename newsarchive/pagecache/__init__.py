@@ -22,7 +22,6 @@ readers.py makes the per-reader values; stored.py keeps pages (pieces, gzip, rec
 import hashlib
 import re
 import time
-import zlib
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
@@ -37,6 +36,7 @@ from newsarchive.caching import (
     current_version,
     shared_cache,
 )
+from newsarchive.middleware import etag_of
 from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
 from newsarchive.pagecache.stored import RecentPages, deflate, gzip_from_parts
 
@@ -250,7 +250,7 @@ class PageCache:
             # and each piece of text compressed on its own, for browsers that take gzip.
             "deflated": [None if isinstance(part, int) else deflate(part) for part in parts],
             "fresh": fresh,
-            "etag": f'"{zlib.crc32(template):08x}{len(template):x}"',
+            "etag": etag_of(template),
             "last_modified": formatdate(time.time(), usegmt=True),
         }
 
