@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from newsarchive.models import Entry, PreparedQuery
-from newsarchive.views.entries import APPROVED_COMMENTS, ENTRY_AT, FILING
+from newsarchive.views.entries import APPROVED_COMMENTS, ENTRY_AT
 from tests.factories import at, make_category, make_comment, make_entry, make_source, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -65,11 +65,14 @@ def test_filing_and_comments_follow_the_entry_asked_for():
     make_comment(one, status="pending")
     make_comment(other)
 
-    assert sorted(row[1:4] for row in FILING(entry_id=one.pk)) == [
-        ("category", world.pk, "World"),
-        ("tag", iran.pk, "Iran"),
-    ]
-    assert [row[3] for row in FILING(entry_id=other.pk)] == ["Uncategorized"]
+    def filing(entry):
+        [found] = ENTRY_AT(now=at(2030, 1, 1), day=entry.published_on, slug=entry.slug,
+                           stored=entry.slug)  # fmt: skip
+        return sorted(row[1:4] for row in found.filing_rows())
+
+    assert filing(one) == [("category", world.pk, "World"), ("tag", iran.pk, "Iran")]
+    assert [row[2] for row in filing(other)] == ["Uncategorized"]
+    assert sorted(filing(one)) == sorted(row[1:4] for row in Entry.filing_of([one.pk]))
     assert [row[0] for row in APPROVED_COMMENTS(entry_id=one.pk)] == [comment.pk]
 
 

@@ -327,6 +327,12 @@ class Entry(models.Model):
         )
         return categories.union(tags, all=True)
 
+    def filing_rows(self):
+        """What `filing_of()` gives for this entry, read from `with_filing()`'s annotations."""
+        categories = [(self.pk, "category", *row) for row in self.categories_json or ()]
+        tags = [(self.pk, "tag", pk, name, slug, slug) for pk, name, slug in self.tags_json or ()]
+        return categories + tags
+
     @staticmethod
     def attach_filing(entries, rows=None):
         """Load these entries' categories and tags in one query rather than one each (`rows`:

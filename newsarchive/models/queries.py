@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONObject
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONArray, JSONObject
 from django.utils import timezone
 
 from newsarchive.models.archives import (
@@ -23,6 +23,16 @@ SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "pass
 def stored_slug(slug):
     """A slug as WordPress stored it: percent-encoded, lower case (`%d8%a8…` for Arabic)."""
     return quote(slug, safe="-").lower()
+
+
+class JSONArrayAgg(models.Aggregate):
+    """A group's values as one JSON array (PostgreSQL's jsonb_agg, SQLite's json_group_array)."""
+
+    function = "JSONB_AGG"
+    output_field = models.JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
 class EntryQuerySet(models.QuerySet):
@@ -159,6 +169,28 @@ class EntryQuerySet(models.QuerySet):
                 before.values_list(summary)[:1], output_field=models.JSONField()
             ),
             next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
+        )
+
+    def with_filing(self):
+        """Annotate each entry's categories and tags in the same query, as JSON arrays of
+        [id, name, slug, path] and [id, name, slug] (`filed_json()` reads them): the entry
+        page's filing without a query of its own."""
+        categories = (
+            self.model.categories.through.objects.filter(entry=OuterRef("pk"))
+            .values("entry")
+            .annotate(json=JSONArrayAgg(JSONArray(
+                "category", "category__name", "category__slug", "category__path")))
+            .values("json")
+        )  # fmt: skip
+        tags = (
+            TaggedEntry.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(json=JSONArrayAgg(JSONArray("tag", "tag__name", "tag__slug")))
+            .values("json")
+        )
+        return self.annotate(
+            categories_json=Subquery(categories, output_field=models.JSONField()),
+            tags_json=Subquery(tags, output_field=models.JSONField()),
         )
 
     def fill_derived_fields(self, batch_size=2000):

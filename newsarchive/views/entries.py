@@ -28,12 +28,13 @@ from newsarchive.models import (
 )
 from newsarchive.views.archives import date_or_404
 
-# The three queries of every entry page, compiled to SQL once per process (models/prepared.py):
+# The two queries of every entry page, compiled to SQL once per process (models/prepared.py):
 # building and compiling them took longer than running them.
 ENTRY_AT = PreparedQuery(
     lambda now, day, slug, stored: (
         Entry.objects.posts()
         .with_neighbours(now)
+        .with_filing()
         .select_related("author", "source")
         .filter(published_on=day)
         .with_slug(slug, stored)[:1]
@@ -43,7 +44,6 @@ ENTRY_AT = PreparedQuery(
     slug=str,
     stored=str,
 )
-FILING = PreparedQuery(lambda entry_id: Entry.filing_of([entry_id]), entry_id=int)
 APPROVED_COMMENTS = PreparedQuery(
     lambda entry_id: Comment.objects.filter(entry=entry_id).approved().shown(), entry_id=int
 )
@@ -64,7 +64,9 @@ def entry_detail(request, year, month, day, slug, page=1):
 @require_http_methods(["GET", "HEAD", "POST"])
 def page_detail(request, path):
     """A stand-alone page at its own address (`/about/`, `/about/team/`)."""
-    pages = Entry.objects.filter(kind=Entry.Kind.PAGE).select_related("author", "source")
+    pages = (
+        Entry.objects.filter(kind=Entry.Kind.PAGE).with_filing().select_related("author", "source")
+    )
     entry = pages.filter(Q(path=path) | Q(path=quote(path, safe="/-").lower())).first()
     if entry is None:
         raise Http404("No such page.")
@@ -74,7 +76,7 @@ def page_detail(request, path):
 def show_entry(request, entry, page=1):
     if not entry.is_public and not request.user.is_staff:
         raise Http404("No such entry.")
-    Entry.attach_filing([entry], rows=FILING(entry_id=entry.pk))
+    Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
         return HttpResponsePermanentRedirect(legacy_reply_target(entry, request.GET["replytocom"]))
     if request.method == "POST":
