@@ -151,9 +151,9 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
         )
     replying_to = form and form["parent"].value()
     body_html = content.render_body(parts[page - 1])
-    # The summary is most often the whole first page: rendered once, not twice.
-    is_first_page = page == 1 and not entry.password and entry.summary_text() == parts[0]
-    description = metadata.description(body_html if is_first_page else entry.summary_html())
+    # The summary is most often the whole first page, which is rendered already.
+    summary_shown = page == 1 and not entry.password and entry.summary_text() == parts[0]
+    description = metadata.description(body_html if summary_shown else entry.summary_html())
     context = {
         "entry": entry,
         "description": description,
