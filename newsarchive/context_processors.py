@@ -1,6 +1,8 @@
 import functools
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 
 
@@ -25,3 +27,9 @@ def site_links(script_prefix):
         "atom_feed": reverse("feed-atom"),
         "comments_feed": reverse("feed-comments"),
     }
+
+
+@receiver(setting_changed)
+def _urlconf_changed(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        site_links.cache_clear()
