@@ -28,10 +28,6 @@ class CommentQuerySet(models.QuerySet):
         """Oldest first, what `thread()` takes."""
         return self.order_by("submitted_at", "pk")
 
-    def threaded(self, max_depth=5):
-        """Comments in reading order, each with `depth` (see `thread()`)."""
-        return thread(list(self.in_reading_order()), max_depth)
-
     def shown(self):
         """Rows of ShownComment.FIELDS in reading order, for `ShownComment.from_rows()`."""
         return self.in_reading_order().values_list(*ShownComment.FIELDS)

@@ -173,7 +173,7 @@ class EntryQuerySet(models.QuerySet):
 
     def with_filing(self):
         """Annotate each entry's categories and tags in the same query, as JSON arrays of
-        [id, name, slug, path] and [id, name, slug] (`filed_json()` reads them): the entry
+        [id, name, slug, path] and [id, name, slug] (`Entry.filing_rows()` reads them): the entry
         page's filing without a query of its own."""
         categories = (
             self.model.categories.through.objects.filter(entry=OuterRef("pk"))
