@@ -12,12 +12,17 @@ that order, and reach back up the list (to Entry, say) only inside functions.
 """
 
 from newsarchive.models.archives import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
     PROVENANCE_FIELDS,
     MonthArchive,
     MonthArchiveQuerySet,
     Provenance,
     ProvenanceQuerySet,
     blog_timezone,
+    is_showable,
     month_bounds,
     provenance_slugs,
     rebuild_counts,
@@ -45,11 +50,12 @@ from newsarchive.models.taxonomy import (
 )
 
 __all__ = [
+    "EARLIEST_DAY", "EARLIEST_MOMENT", "LATEST_DAY", "LATEST_MOMENT",
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
     "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "PreparedQuery",
     "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager", "Source", "Tag",
     "TaggedEntry",
-    "blog_timezone", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
+    "blog_timezone", "is_showable", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
     "stored_slug", "thread", "writer_name",
 ]  # fmt: skip

@@ -20,6 +20,24 @@ def blog_timezone():
     return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+# The days an archive can show: four-digit years, as WordPress's addresses print them, and a
+# year's margin at the end, so that the next day, month or year of any of them, and the same
+# moment in any time zone, is still a date Python can hold. Entries and comments dated outside
+# are refused (at import, in forms, and by the database); addresses outside answer 404.
+EARLIEST_DAY = datetime.date(1000, 1, 1)
+LATEST_DAY = datetime.date(9998, 12, 31)
+# The same range as moments: a day inside it at either end in every time zone.
+EARLIEST_MOMENT = datetime.datetime(1000, 1, 2, tzinfo=datetime.UTC)
+LATEST_MOMENT = datetime.datetime(9998, 12, 30, 23, 59, 59, 999999, tzinfo=datetime.UTC)
+
+
+def is_showable(value):
+    """Whether a date or an aware datetime lies within what the archive can show."""
+    if isinstance(value, datetime.datetime):
+        return EARLIEST_MOMENT <= value <= LATEST_MOMENT
+    return EARLIEST_DAY <= value <= LATEST_DAY
+
+
 def month_bounds(month):
     """The aware start and end (exclusive) of a calendar month in the blog's time zone."""
     tz = blog_timezone()
