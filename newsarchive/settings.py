@@ -138,6 +138,8 @@ INSTALLED_APPS = [
 # --- Middleware ----------------------------------------------------------------------------
 
 MIDDLEWARE = [
+    # Outermost: notes what each request reads and marks whether its response may be shared.
+    "newsarchive.sharing.SharedPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsarchive.middleware.security_headers",

@@ -1,7 +1,6 @@
 """Posting a comment, receiving a trackback, and leaving a follow-up subscription."""
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
@@ -11,18 +10,12 @@ from django.utils.html import escape, strip_tags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from newsarchive import reader_state
 from newsarchive.comments import moderation, notifications
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import Comment, DiscussionSettings, Entry
-from newsarchive.views import (
-    COMMENTER_COOKIE,
-    PENDING_COOKIE,
-    date_or_404,
-    entry_page,
-    own_pending_comments,
-)
+from newsarchive.views import date_or_404, entry_page
 
-COOKIE_AGE = 365 * 24 * 60 * 60
 TOO_MANY = "You are posting comments too quickly. Please wait a minute and send it again."
 CLOSED = "Comments are closed for this entry."
 
@@ -91,39 +84,23 @@ def receive_comment(request, entry):
 
 
 def after_posting(request, comment, remember):
-    """Back to the entry at the comment (POST/redirect/GET); the browser remembers its own."""
-    url = comment.entry.get_absolute_url()
+    """Back to the entry at the comment (POST/redirect/GET); the reader's session remembers
+    their pending comment (shown to them alone) and, if they asked, their name."""
     # Spam is kept for moderators but never shown, even to its author.
-    anchor = "respond" if comment.status == Comment.Status.SPAM else comment.anchor
-    response = redirect(f"{url}#{anchor}")
+    if comment.status == Comment.Status.SPAM:
+        response = redirect(f"{comment.entry.get_absolute_url()}#respond")
+    else:
+        response = redirect(comment.get_absolute_url())
     if comment.status == Comment.Status.PENDING:
-        pending = [*own_pending_comments(request), comment.pk][-20:]
-        response.set_signed_cookie(
-            PENDING_COOKIE,
-            ",".join(map(str, pending)),
-            salt=PENDING_COOKIE,
-            max_age=COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
-        )
+        reader_state.add_pending_comment(request, comment.pk)
     if comment.user_id:
         return response
     if remember:
-        details = {
-            "author_name": comment.author_name,
-            "author_email": comment.author_email,
-            "author_url": comment.author_url,
-            "remember": True,
-        }
-        response.set_cookie(
-            COMMENTER_COOKIE,
-            signing.dumps(details, salt=COMMENTER_COOKIE),
-            max_age=COOKIE_AGE,
-            httponly=True,
-            samesite="Lax",
+        reader_state.remember_commenter(
+            request, comment.author_name, comment.author_email, comment.author_url
         )
-    elif COMMENTER_COOKIE in request.COOKIES:
-        response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+    else:
+        reader_state.forget_commenter(request)
     return response
 
 

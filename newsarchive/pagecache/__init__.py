@@ -1,14 +1,19 @@
 """The full-page cache: anonymous readers' pages, answered before Django starts.
 
 `PageCache` wraps the WSGI application (newsarchive/wsgi.py). For a GET from a browser that
-carries nothing personal (no session, no pending comment, no remembered commenter, no entry
-password, no messages) it looks the page up in the shared cache (CACHE_URL) in one round trip,
+carries no cookie but the CSRF token's (read as Django reads the Cookie header) it looks the
+page up in the shared cache (CACHE_URL) in one round trip,
 together with the archive version (newsarchive/caching.py); a page this process served lately
 is kept in its memory, and then only the version is needed, which with Redis costs no round
 trip while it is unchanged (Redis pushes a notice when it changes: TrackedKey). A page stored
 under an older version is stale: any change to the archive makes every page fresh on its next
 request, on every app server sharing the cache. Keys also carry the release (a digest of code and
 templates) and the blog's date.
+
+What is stored is decided by Django, not here: only a response that Django marked
+`Cache-Control: public` (newsarchive/sharing.py: it read nothing of the reader's and every
+parameter it was given) is kept for other readers. A cache that fails is passed by: the page
+is rendered as if there were none.
 
 Pages with forms carry values that must differ per reader: the CSRF token, and the signed time
 the comment form was served (a bot defence). Templates mark them ({% fresh_csrf_token %},
@@ -20,13 +25,17 @@ readers.py makes the per-reader values; stored.py keeps pages (pieces, gzip, rec
 """
 
 import hashlib
+import logging
 import re
 import time
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.handlers.wsgi import get_str_from_wsgi
+from django.http.cookie import parse_cookie
 from django.utils import timezone
+from django.utils.cache import cc_delim_re
 from django.utils.text import compress_string
 
 from newsarchive.caching import (
@@ -39,9 +48,10 @@ from newsarchive.caching import (
 from newsarchive.middleware import etag_of
 from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
 from newsarchive.pagecache.stored import RecentPages, deflate, gzip_from_parts
+from newsarchive.sharing import FRESH_VALUES
 
+logger = logging.getLogger(__name__)
 PAGE_TIMEOUT = 24 * 60 * 60
-FRESH_VALUES = "newsarchive.fresh_values"  # environ key: [(value, kind, argument), …]
 STORAGE_FORMAT = 2  # part of every page's key: a new layout of stored pages never meets an old
 PLACEHOLDER = "\x00fresh{}\x00"
 PLACEHOLDERS = re.compile("\x00fresh([0-9]+)\x00")
@@ -50,24 +60,26 @@ CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/comments/unsubscribe/")
 
 
-def personal_cookies():
-    from newsarchive.views import COMMENTER_COOKIE, PASSWORD_COOKIE, PENDING_COOKIE
+def carries_cookies(environ):
+    """Whether the request has any cookie but the CSRF token's, as Django will read them (the
+    same parser, on the same decoding of the header's bytes): such a reader may be someone
+    Django knows, and gets a page made for them."""
+    cookies = parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", ""))
+    return bool(cookies.keys() - {settings.CSRF_COOKIE_NAME})
 
-    return {settings.SESSION_COOKIE_NAME, "messages", PENDING_COOKIE, COMMENTER_COOKIE,
-            PASSWORD_COOKIE}  # fmt: skip
 
-
-def cookie_names(environ):
-    names = set()
-    for part in environ.get("HTTP_COOKIE", "").split(";"):
-        name = part.split("=", 1)[0].strip()
-        if name:
-            names.add(name)
-    return names
+def is_public(headers):
+    """Whether Django marked the response for every reader (newsarchive/sharing.py)."""
+    for name, value in headers:
+        if name.lower() == "cache-control":
+            directives = {d.strip().split("=")[0].lower() for d in cc_delim_re.split(value)}
+            return "public" in directives and not directives & {"private", "no-store"}
+    return False
 
 
 def page_key(environ):
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme", "http"))
+    secure = "https" in (environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("wsgi.url_scheme"))
+    scheme = "https" if secure else "http"
     where = "|".join(
         [
             scheme,
@@ -92,7 +104,6 @@ class PageCache:
     def __init__(self, application):
         self.application = application
         self.next_schedule_check = 0.0
-        self._personal = None
         self.recent = RecentPages()
         self.form_times = FormTimes()
 
@@ -101,31 +112,42 @@ class PageCache:
         cache = shared_cache()
         if cache is None or not self.is_cacheable_request(environ):
             return self.application(environ, start_response)
+        try:
+            found = self.look_up(environ, cache)
+        except Exception:
+            # The cache is an optimisation: whatever goes wrong in it, the page is made anew.
+            logger.exception("The page cache failed; serving %s uncached", environ["PATH_INFO"])
+            return self.application(environ, start_response)
+        kind, value = found
+        if kind == "hit":
+            return self.serve(environ, start_response, value)
+        return self.render_and_store(environ, start_response, cache, *value)
+
+    def look_up(self, environ, cache):
+        """("hit", stored page) or ("miss", (key, version to store it under))."""
         key = page_key(environ)
         if key in self.recent:
             version = current_version(cache)
             stored = self.recent.get(key, version)
             if stored is not None:
-                return self.serve(environ, start_response, stored)
+                return "hit", stored
             stored = cache.get(key)
         else:
             found = cache.get_many([VERSION_KEY, key])
             version, stored = found.get(VERSION_KEY), found.get(key)
         if stored is not None and stored["version"] == version:
             self.recent.put(key, stored)
-            return self.serve(environ, start_response, stored)
+            return "hit", stored
         if version is None:
             version = archive_version(cache)
-        return self.render_and_store(environ, start_response, cache, key, version)
+        return "miss", (key, version)
 
     def is_cacheable_request(self, environ):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return False
         if environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES):
             return False
-        if self._personal is None:
-            self._personal = personal_cookies()
-        return not (cookie_names(environ) & self._personal)
+        return not carries_cookies(environ)
 
     # --- Serving a stored page ----------------------------------------------------------
 
@@ -202,16 +224,24 @@ class PageCache:
                 result.close()
         status, headers = captured["status"], captured["headers"]
         stored = self.storable(environ, status, headers, body, version)
-        if stored is not None:
-            cache.set(key, stored, PAGE_TIMEOUT)
-            self.recent.put(key, stored)
+        if stored is not None and self.store(cache, key, stored):
             headers = [(k, v) for k, v in headers if k.lower() not in ("etag", "last-modified")]
             headers += [("ETag", stored["etag"]), ("Last-Modified", stored["last_modified"])]
         return self.respond(environ, start_response, status, headers, body)
 
+    def store(self, cache, key, stored):
+        try:
+            if cache.set(key, stored, PAGE_TIMEOUT) is False:
+                return False
+        except Exception:
+            logger.exception("The page cache could not store a page")
+            return False
+        self.recent.put(key, stored)
+        return True
+
     def storable(self, environ, status, headers, body, version):
-        """The page as stored for other readers, or None if it must not be shared."""
-        if not status.startswith(f"{HTTPStatus.OK.value} "):
+        """The page as stored for other readers, or None if Django did not mark it public."""
+        if not status.startswith(f"{HTTPStatus.OK.value} ") or not is_public(headers):
             return None
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         if not content_type.startswith(CACHEABLE_TYPES):
@@ -221,9 +251,9 @@ class PageCache:
         kept = []
         for name, value in headers:
             if name.lower() == "set-cookie":
-                if not (value.strip().startswith(csrf_cookie) and fresh_values):
-                    return None  # a page that sets cookies is someone's own
-                continue
+                if not value.strip().startswith(csrf_cookie):
+                    return None  # never marked public; and never stored if it were
+                continue  # each reader's own is set as the page is served
             if name.lower() not in ("content-length", "vary", "etag", "last-modified"):
                 kept.append((name, value))
         text = body.decode("utf-8")
@@ -231,10 +261,6 @@ class PageCache:
         for number, (value, kind, argument) in enumerate(fresh_values):
             text = text.replace(value, PLACEHOLDER.format(number))
             fresh.append((kind, argument))
-        if text.count('name="csrfmiddlewaretoken" value="') != text.count(
-            'name="csrfmiddlewaretoken" value="\x00fresh'
-        ):
-            return None  # a reader's own CSRF token, not marked: never share it
         template = text.encode("utf-8")
         parts = [
             int(part) if index % 2 else part.encode("utf-8")

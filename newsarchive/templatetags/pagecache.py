@@ -5,7 +5,7 @@ from django.middleware.csrf import get_token
 from django.utils.html import format_html
 
 from newsarchive.comments.forms import issue_token
-from newsarchive.pagecache import FRESH_VALUES
+from newsarchive.sharing import FRESH_VALUES
 
 register = template.Library()
 

@@ -16,21 +16,14 @@ from newsarchive.views.archives import (
     search,
 )
 from newsarchive.views.entries import (
-    COMMENTER_COOKIE,
-    PASSWORD_COOKIE,
-    PENDING_COOKIE,
     entry_comment_page,
     entry_detail,
     entry_page,
-    own_pending_comments,
     page_detail,
-    remembered_commenter,
 )
 
 __all__ = [
-    "COMMENTER_COOKIE", "PASSWORD_COOKIE", "PENDING_COOKIE", "AuthorArchiveView",
-    "CategoryArchiveView", "EntryDayArchiveView", "EntryMonthArchiveView", "EntryYearArchiveView",
-    "HomeView", "ProvenanceArchiveView", "TagArchiveView", "date_or_404", "entry_comment_page",
-    "entry_detail", "entry_page", "home", "own_pending_comments", "page_detail",
-    "remembered_commenter", "search",
+    "AuthorArchiveView", "CategoryArchiveView", "EntryDayArchiveView", "EntryMonthArchiveView",
+    "EntryYearArchiveView", "HomeView", "ProvenanceArchiveView", "TagArchiveView", "date_or_404",
+    "entry_comment_page", "entry_detail", "entry_page", "home", "page_detail", "search",
 ]  # fmt: skip

@@ -26,6 +26,7 @@ from newsarchive.models import (
     Provenance,
     Tag,
 )
+from newsarchive.sharing import keep_private
 
 
 class EntryListMixin:
@@ -267,6 +268,8 @@ class AuthorArchiveView(EntryListMixin, generic.ListView):
 @require_http_methods(["GET", "HEAD", "POST"])
 def search(request):
     """Search results (`/search/?q=…`, or WordPress's `/?s=…`), with filters beside them."""
+    # A page for whatever anyone types: not worth keeping for other readers.
+    keep_private(request, "search results")
     text = finding.clean(request.GET.get("q", request.GET.get("s", "")))
     chosen = {name: request.GET.get(name, "") for name in finding.FILTERS}
     context = {"query": text, "chosen": chosen, "is_filtered": finding.is_filtered(chosen)}

@@ -4,16 +4,15 @@ pages at their own address, and comment pages."""
 import datetime
 from urllib.parse import quote
 
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_http_methods
 
-from newsarchive import content, metadata
+from newsarchive import content, metadata, reader_state
 from newsarchive.caching import cached
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import (
@@ -26,6 +25,7 @@ from newsarchive.models import (
     stored_slug,
     thread,
 )
+from newsarchive.sharing import keep_private
 from newsarchive.views.archives import date_or_404
 
 # The two queries of every entry page, compiled to SQL once per process (models/prepared.py):
@@ -57,6 +57,8 @@ def entry_detail(request, year, month, day, slug, page=1):
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
         )
+        if not old.entry.is_public:  # its new address is as hidden as the entry
+            raise Http404("No such entry.")
         return redirect(old.entry, permanent=True)
     return show_entry(request, entry, page)
 
@@ -84,35 +86,12 @@ def show_entry(request, entry, page=1):
     return entry_page(request, entry, page=page)
 
 
-PASSWORD_COOKIE = "entry_password"
-
-
-def password_key(password):
-    return salted_hmac(PASSWORD_COOKIE, password).hexdigest()
-
-
-def is_unlocked(request, entry):
-    """A password-protected entry opens once the reader has typed its password (as WordPress)."""
-    if not entry.password:
-        return True
-    given = request.get_signed_cookie(PASSWORD_COOKIE, default="", salt=PASSWORD_COOKIE)
-    return constant_time_compare(given, password_key(entry.password))
-
-
 def unlock(request, entry):
     typed = request.POST.get("post_password", "")
     if not entry.password or not constant_time_compare(typed, entry.password):
         return entry_page(request, entry, password_error=True, status=403)
-    response = redirect(request.path)
-    response.set_signed_cookie(
-        PASSWORD_COOKIE,
-        password_key(entry.password),
-        salt=PASSWORD_COOKIE,
-        max_age=10 * 24 * 60 * 60,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    reader_state.unlock(request, entry)
+    return redirect(request.path)
 
 
 def legacy_reply_target(entry, number):
@@ -128,7 +107,7 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
     parts = content.split_pages(entry.body)
     if not 1 <= page <= len(parts):
         raise Http404("No such page of this entry.")
-    if not is_unlocked(request, entry):
+    if not reader_state.is_unlocked(request, entry):
         context = {
             "entry": entry,
             "locked": True,
@@ -137,17 +116,28 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
         }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
     discussion = DiscussionSettings.load()
-    threads = threaded_comments(entry, own_pending_comments(request), discussion.thread_depth)
+    own_pending = reader_state.own_pending_comments(request)
+    threads = threaded_comments(entry, own_pending, discussion.thread_depth)
     pings = [c for c in threads if c.is_ping]
     comments = [c for c in threads if not c.is_ping]
-    comment_page, shown = paginate_threads(comments, discussion, request.GET.get("cpage"))
+    asked = request.GET.get("cpage")
+    comment_page, shown = paginate_threads(comments, discussion, asked)
+    shown_number = str(comment_page.number) if comment_page and comment_page.number > 1 else None
+    if request.method != "POST" and asked != shown_number:
+        # One address for each page of comments: `?cpage=1`, `?cpage=02` or a page past the
+        # last lead to the page shown (as the page cache keeps a page per address).
+        query = f"?cpage={shown_number}" if shown_number else ""
+        return redirect(f"{request.path}{query}#comments")
     closed = discussion.comments_closed_for(entry)
     if form is None and not closed:
         form = CommentForm(
             entry=entry,
             user=request.user,
             discussion=discussion,
-            initial={**remembered_commenter(request), "parent": request.GET.get("replyto")},
+            initial={
+                **reader_state.remembered_commenter(request),
+                "parent": replying_to_id(request),
+            },
         )
     replying_to = form and form["parent"].value()
     body_html = content.render_body(parts[page - 1])
@@ -201,22 +191,13 @@ def paginate_threads(comments, discussion, number):
     return page, [c for thread in page.object_list for c in thread]
 
 
-PENDING_COOKIE = "comments_pending"
-COMMENTER_COOKIE = "comment_author"
-
-
-def own_pending_comments(request):
-    """Ids of comments this browser left that still await moderation (from a signed cookie)."""
-    value = request.get_signed_cookie(PENDING_COOKIE, default="", salt=PENDING_COOKIE)
-    return [int(n) for n in value.split(",") if n.isdigit()]
-
-
-def remembered_commenter(request):
-    """Name, email and website this browser asked us to remember."""
-    try:
-        return signing.loads(request.COOKIES.get(COMMENTER_COOKIE, ""), salt=COMMENTER_COOKIE)
-    except signing.BadSignature:
-        return {}
+def replying_to_id(request):
+    """`?replyto=N`: the comment a reader without JavaScript replies to. A page for each
+    comment and whatever else is typed there, so it is not kept for other readers."""
+    if "replyto" not in request.GET:
+        return None
+    keep_private(request, "a reply form for one comment")
+    return request.GET["replyto"]
 
 
 def entry_comment_page(request, year, month, day, slug, number):

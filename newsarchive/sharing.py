@@ -1,0 +1,193 @@
+"""Whether a response may be given to other readers: decided where the response is made.
+
+The page cache (newsarchive/pagecache/) serves one reader what Django made for another, so the
+decision cannot be a guess from the request's headers: Django itself marks every response.
+`SharedPageMiddleware` (outermost, so that it sees every cookie the others set) marks a
+response `Cache-Control: public` only when it is the same for every anonymous reader:
+
+- a GET or HEAD answered 200;
+- that read nothing of this reader's: no cookie present in the request but the CSRF token's
+  (a session, and with it a signed-in user, a reader's pending comments, remembered name and
+  unlocked entries, are all read through the session's cookie; messages through theirs);
+- that set no cookie but the CSRF token's, and carries the reader's CSRF token only where the
+  page cache puts each reader's own (`{% fresh_csrf_token %}`);
+- that read every query parameter it was given, each once, so that it is the page its
+  address names and not one of endless copies under parameters it ignores;
+- and that no view kept private (`keep_private(request)`: a page of search results, say,
+  whose address holds whatever a reader typed).
+
+Anything else is marked `private`, and the page cache stores only what is marked public.
+What a request read is noted as it happens (request.COOKIES and request.GET note each key
+looked up), so a view need not declare what it reads, and a view that starts reading a cookie
+or a parameter is covered without a new rule here.
+"""
+
+from django.conf import settings
+from django.core.handlers.wsgi import get_bytes_from_wsgi
+from django.http import QueryDict
+from django.utils.cache import patch_cache_control
+
+FRESH_VALUES = "newsarchive.fresh_values"  # request.META: [(value, kind, argument), …]
+_PRIVATE = "newsarchive.private"  # request.META: why a view kept its response private
+_CSRF_INPUT = 'name="csrfmiddlewaretoken" value="'
+
+
+class ReadCookies(dict):
+    """request.COOKIES, noting which cookies were looked up."""
+
+    def __init__(self, cookies):
+        super().__init__(cookies)
+        self.read = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _all_read(self):
+        self.read.update(super().keys())
+
+    def __iter__(self):
+        self._all_read()
+        return super().__iter__()
+
+    def keys(self):
+        self._all_read()
+        return super().keys()
+
+    def items(self):
+        self._all_read()
+        return super().items()
+
+    def values(self):
+        self._all_read()
+        return super().values()
+
+    def copy(self):
+        self._all_read()
+        return dict(super().items())
+
+
+class ReadQuery(QueryDict):
+    """request.GET, noting which parameters were looked up."""
+
+    def __init__(self, *args, **kwargs):
+        self.read = set()
+        super().__init__(*args, **kwargs)
+        self.read = set()  # parsing looked every key up
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key, default=None):
+        self.read.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _all_read(self):
+        self.read.update(super().keys())
+
+    def __iter__(self):
+        self._all_read()
+        return super().__iter__()
+
+    def keys(self):
+        self._all_read()
+        return super().keys()
+
+    def items(self):
+        self._all_read()
+        return super().items()
+
+    def lists(self):
+        self._all_read()
+        return super().lists()
+
+    def values(self):
+        self._all_read()
+        return super().values()
+
+    def dict(self):
+        self._all_read()
+        return super().dict()
+
+    def urlencode(self, safe=None):
+        self._all_read()
+        return super().urlencode(safe)
+
+    def __deepcopy__(self, memo):
+        self._all_read()
+        return super().__deepcopy__(memo)
+
+
+def keep_private(request, reason):
+    """Never give this response to another reader, whatever else it read."""
+    request.META[_PRIVATE] = reason
+
+
+def why_private(request, response):
+    """Why the response must not be shared, or "" if every anonymous reader may have it."""
+    if request.META.get(_PRIVATE):
+        return request.META[_PRIVATE]
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return "not a GET answered 200"
+    if response.streaming:
+        return "streamed"
+    directives = response.get("Cache-Control", "").lower()
+    if "private" in directives or "no-store" in directives:
+        return "marked private by the view"
+    cookies = request.COOKIES
+    if isinstance(cookies, ReadCookies):
+        personal = {name for name in cookies.read if dict.__contains__(cookies, name)}
+        personal.discard(settings.CSRF_COOKIE_NAME)
+        if personal:
+            return f"read the reader's cookies {sorted(personal)}"
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        return "sets a cookie"
+    query = request.GET
+    if isinstance(query, ReadQuery):
+        unread = set(dict.keys(query)) - query.read
+        if unread:
+            return f"ignores the parameters {sorted(unread)}"
+        if any(len(values) > 1 for values in dict.values(query)):
+            return "repeats a parameter"
+    text = response.content.decode("utf-8", "replace")
+    if _CSRF_INPUT in text:
+        fresh = {value for value, kind, _ in request.META.get(FRESH_VALUES, []) if kind == "csrf"}
+        shown = {part.split('"', 1)[0] for part in text.split(_CSRF_INPUT)[1:]}
+        if not shown <= fresh:
+            return "shows the reader's own CSRF token"
+    return ""
+
+
+class SharedPageMiddleware:
+    """Track what each request reads; mark each response public or private (see above)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.COOKIES = ReadCookies(request.COOKIES)
+        raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
+        request.GET = ReadQuery(raw, encoding=request.encoding)
+        response = self.get_response(request)
+        if why_private(request, response):
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, no_cache=True)
+        return response
