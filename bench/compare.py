@@ -50,7 +50,7 @@ def worktree(revision):
     subprocess.run([*git, "worktree", "add", "--detach", "--quiet", str(folder), revision],
                    check=True)  # fmt: skip
     try:
-        env = run.app_env("unused", "dummy://")
+        env = run.app_env("unused", run.UNCACHED)
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
                        cwd=folder, env=env, check=True)  # fmt: skip
         yield folder
@@ -61,7 +61,7 @@ def worktree(revision):
 def main():
     args = parse_args()
     run.preflight(argparse.Namespace(redis_db=15))
-    env = run.app_env(args.database, "dummy://")
+    env = run.app_env(args.database, run.UNCACHED)
     run.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     pages = run.probe(env, "pages")["pages"]
     if args.pages:

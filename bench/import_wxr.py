@@ -63,7 +63,7 @@ def environment(database):
         "DATABASE_URL": f"{POSTGRES}/{database}",
         "SECRET_KEY": "import-benchmark",
         "DEBUG": "",
-        "CACHE_URL": "locmem://",
+        "CACHE_URL": "dummy://",
         "CONN_MAX_AGE": "0",
     }
 

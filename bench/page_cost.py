@@ -4,8 +4,9 @@
     .venv/bin/python bench/page_cost.py --page home --database bench_100000
     .venv/bin/python bench/page_cost.py --instructions        # instructions a request (valgrind)
 
-Time: the median of each of seven rounds of 150 requests, uncached (CACHE_URL=dummy://), with
-production settings, after a warm-up; the spread of the rounds shows how noisy the machine is.
+Time: the median of each of seven rounds of 150 requests, uncached (PAGE_CACHE=0, fragments from
+Redis), with production settings, after a warm-up; the spread of the rounds shows how noisy the
+machine is.
 Instructions: the process run twice under `valgrind --tool=callgrind`, with 10 and with 60
 requests, and the difference divided by 50, so that start-up cancels out. It counts what this
 process executes, not what PostgreSQL does, and is the same from run to run to about 0.1%
@@ -40,7 +41,7 @@ def parse_args():
 
 
 def application_and_path(args):
-    os.environ.update(run.app_env(args.database, "dummy://"))
+    os.environ.update(run.app_env(args.database, run.UNCACHED))
     import probe
 
     from newsarchive.wsgi import application  # after the settings are in the environment

@@ -2,7 +2,8 @@
 
 For each archive size this builds (or reuses) a PostgreSQL database with generate_archive,
 serves it with gunicorn under production settings and drives wrk, from a separate process, at
-each kind of page: once uncached (CACHE_URL=dummy://) and once cached (Redis). In the same run
+each kind of page: once uncached (PAGE_CACHE=0: pages made on every request, fragments from
+Redis, as a page the cache misses is made in production) and once cached (Redis). In the same run
 it measures the ceiling, bench/ceiling.py serving the entry page's bytes from memory under the
 same gunicorn settings. Queries per request and response bytes come from bench/probe.py, a
 process of its own, never from inside a throughput run. Results: bench/results/latest.md and
@@ -63,13 +64,25 @@ def say(message):
 # --- The archive ---------------------------------------------------------------------------
 
 
+UNCACHED = "uncached"  # app_env's cache_url for pages made on every request
+UNCACHED_REDIS_DB = 14
+
+
 def app_env(database, cache_url):
-    """Production settings (DEBUG unset) for the app, its management commands and probe.py."""
+    """Production settings (DEBUG unset) for the app, its management commands and probe.py.
+
+    `cache_url=UNCACHED`: no page cache, fragments (sidebars, related entries) in Redis under
+    a prefix of this archive's own, as a page the cache misses is made in production."""
     env = {name: value for name, value in os.environ.items() if name != "DEBUG"}
+    page_cache = "1"
+    if cache_url == UNCACHED:
+        cache_url = f"{REDIS}/{UNCACHED_REDIS_DB}?key_prefix={database}"
+        page_cache = "0"
     env.update(
         DJANGO_SETTINGS_MODULE="newsarchive.settings",
         DATABASE_URL=f"{POSTGRES}/{database}",
         CACHE_URL=cache_url,
+        PAGE_CACHE=page_cache,
         CONN_MAX_AGE="60",
         SECRET_KEY="bench-only-not-a-secret",
         ALLOWED_HOSTS="127.0.0.1",
@@ -115,7 +128,7 @@ def prepare_database(size, fresh):
             if row is not None:
                 conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(identifier))
             conn.execute(sql.SQL("CREATE DATABASE {}").format(identifier))
-    env = app_env(name, "dummy://")
+    env = app_env(name, UNCACHED)
     say(f"{size:,} entries: {'reusing' if reuse else 'building'} {name}")
     applied = applied_migrations(name)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -346,12 +359,12 @@ def wait_for_quiet(patience):
 
 def bench_size(size, args, logs):
     database = prepare_database(size, args.fresh)
-    picked = probe(app_env(database, "dummy://"), "pages")
+    picked = probe(app_env(database, UNCACHED), "pages")
     pages = picked["pages"]
     result = {"entries": size, "database": database, **picked, "modes": {}}
     ceiling_html = logs / f"ceiling-{size}.html"
     ceiling_env = {**os.environ, "BENCH_CEILING_HTML": str(ceiling_html)}
-    for mode, cache_url in (("uncached", "dummy://"), ("cached", f"{REDIS}/{args.redis_db}")):
+    for mode, cache_url in (("uncached", UNCACHED), ("cached", f"{REDIS}/{args.redis_db}")):
         env = app_env(database, cache_url)
         say(f"{size:,} entries, {mode}: counting queries")
         costs = probe(env, "cost", *pages.values())
@@ -408,7 +421,7 @@ def bench_side_by_side(sizes, args, logs):
     with contextlib.ExitStack() as stack:
         apps = {
             end: stack.enter_context(
-                Server("newsarchive.wsgi", app_env(size["database"], "dummy://"),
+                Server("newsarchive.wsgi", app_env(size["database"], UNCACHED),
                        logs / f"{end}-side.log")
             )
             for end, size in ends.items()
@@ -724,7 +737,7 @@ def main():
     args = parse_args()
     preflight(args)
     say("collectstatic")
-    manage(app_env("unused", "dummy://"), "collectstatic", "--noinput", "--verbosity", "0")
+    manage(app_env("unused", UNCACHED), "collectstatic", "--noinput", "--verbosity", "0")
     # gunicorn's logs stay after the run: a page that fails under load is explained there.
     logs = Path(tempfile.mkdtemp(prefix="newsarchive-bench-"))
     sizes = [bench_size(size, args, logs) for size in args.sizes]

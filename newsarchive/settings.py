@@ -6,7 +6,7 @@ Development needs nothing set (SQLite under var/, local-memory cache, DEBUG on t
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -72,21 +72,34 @@ def database_from_url(url):
 
 
 def cache_from_url(url):
-    """`locmem://`, `file:///path`, `dummy://` (no caching, for benchmarks) or `redis://…`."""
+    """`file:///path`, `redis://…` or `dummy://` (nothing cached at all).
+
+    Every process that serves or changes the archive must see one cache, or a change made by
+    one (a management command, another worker) would stay invisible to the others: a cache in
+    each process's memory is refused."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        raise ImproperlyConfigured(
+            "CACHE_URL: locmem:// keeps a cache in each process, so a change made by one "
+            "process (a management command, another worker) would not show in the others; "
+            "use file:///path (the default), redis://… or dummy://."
+        )
     if scheme == "file":
         return {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsarchive.caching.FileCache",
             "LOCATION": parts.path,
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     if scheme == "dummy":
         return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "newsarchive.caching.RedisCache", "LOCATION": url}
+        # `?key_prefix=name`: several archives sharing one Redis keep apart.
+        options = dict(parse_qsl(parts.query))
+        prefix = options.pop("key_prefix", "")
+        location = parts._replace(query=urlencode(options)).geturl()
+        config = {"BACKEND": "newsarchive.caching.RedisCache", "LOCATION": location}
+        return {**config, "KEY_PREFIX": prefix} if prefix else config
     raise ImproperlyConfigured(f"CACHE_URL: unsupported scheme {scheme!r}")
 
 
@@ -191,11 +204,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
 
-# Pages must be fresh in every process that serves them, so production (several gunicorn
-# workers) defaults to a cache they all share: files under var/cache, or Redis with CACHE_URL.
-# Memory local to one process is only the default for the development server (one process).
-DEFAULT_CACHE_URL = "locmem://" if DEBUG else f"file://{BASE_DIR / 'var' / 'cache'}"
+# Pages must be fresh in every process that serves or changes the archive (gunicorn workers,
+# the development server, management commands), so the default is a cache they all share:
+# files under var/cache; Redis with CACHE_URL for several machines.
+DEFAULT_CACHE_URL = f"file://{BASE_DIR / 'var' / 'cache'}"
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", DEFAULT_CACHE_URL))}
+# Whole pages for anonymous readers (newsarchive/pagecache/). Off, pages are made on every
+# request while fragments stay cached: what a page the cache misses costs (benchmarks).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 
 # --- Static files --------------------------------------------------------------------------

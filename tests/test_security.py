@@ -69,11 +69,10 @@ def test_database_url_understands_sqlite_and_postgres():
         database_from_url("mysql://x/y")
 
 
-def test_cache_url_understands_locmem_file_dummy_and_redis():
-    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")
+def test_cache_url_understands_file_dummy_and_redis():
     files = cache_from_url("file:///srv/news/cache")
     assert (files["BACKEND"], files["LOCATION"]) == (
-        "django.core.cache.backends.filebased.FileBasedCache",
+        "newsarchive.caching.FileCache",
         "/srv/news/cache",
     )
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
@@ -83,14 +82,19 @@ def test_cache_url_understands_locmem_file_dummy_and_redis():
     }
 
 
-def test_production_workers_share_one_cache_by_default():
-    """Several gunicorn workers must see one archive version, or a page edited through one
-    worker would stay stale in the others: without CACHE_URL, files they all share."""
+def test_every_process_shares_one_cache_by_default():
+    """Several gunicorn workers, the development server and management commands must see one
+    archive version, or a change made by one would stay invisible to the others: without
+    CACHE_URL, files they all share, in development as in production."""
     show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    result = manage("shell", "-c", show, **PRODUCTION)
-    assert result.stdout.split()[-1] == "django.core.cache.backends.filebased.FileBasedCache"
-    development = manage("shell", "-c", show, DEBUG="1")
-    assert development.stdout.split()[-1] == "django.core.cache.backends.locmem.LocMemCache"
+    for environment in (PRODUCTION, {"DEBUG": "1"}):
+        result = manage("shell", "-c", show, **environment)
+        assert result.stdout.split()[-1] == "newsarchive.caching.FileCache"
+
+
+def test_a_cache_private_to_each_process_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="locmem"):
+        cache_from_url("locmem://")
 
 
 @pytest.fixture
@@ -158,3 +162,9 @@ def test_server_errors_show_no_debug_information(client, production, monkeypatch
     assert response.status_code == 500
     assert "Something went wrong" in html
     assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_several_archives_sharing_one_redis_keep_apart():
+    config = cache_from_url("redis://127.0.0.1:6379/14?key_prefix=bench_1000")
+    assert config["LOCATION"] == "redis://127.0.0.1:6379/14"
+    assert config["KEY_PREFIX"] == "bench_1000"

@@ -43,7 +43,7 @@ from newsarchive.caching import (
     VERSION_KEY,
     archive_version,
     current_version,
-    shared_cache,
+    page_cache,
 )
 from newsarchive.middleware import etag_of
 from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
@@ -109,7 +109,7 @@ class PageCache:
 
     def __call__(self, environ, start_response):
         self.publish_scheduled()
-        cache = shared_cache()
+        cache = page_cache()
         if cache is None or not self.is_cacheable_request(environ):
             return self.application(environ, start_response)
         try:
