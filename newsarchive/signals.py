@@ -23,8 +23,6 @@ from newsarchive.models import (
 
 
 @receiver(post_save, sender=Entry)
-@receiver(post_save, sender=Comment)
-@receiver(post_delete, sender=Comment)
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_save, sender=Tag)
@@ -32,6 +30,14 @@ from newsarchive.models import (
 @receiver(post_save, sender=DiscussionSettings)
 def invalidate(**kwargs):
     archive_changed()
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+def comment_changed(sender, instance, **kwargs):
+    if instance.is_seen_by_readers():
+        archive_changed()
+    instance.saved_status = instance.status
 
 
 @receiver(pre_delete, sender=Entry)

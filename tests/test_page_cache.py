@@ -489,3 +489,47 @@ def test_a_page_rendered_before_a_change_commits_is_stale_after_it(
     assert not stored_meanwhile.from_cache
     assert archive_version() != during
     assert not Reader().get("/2007/03/10/here/").from_cache  # stale: rendered again
+
+
+@pytest.mark.parametrize("status", ["pending", "spam", "trash"])
+def test_comments_readers_never_see_leave_every_cached_page_alone(site, status):
+    reader = Reader()
+    warm(reader)
+    comment = make_comment(site["here"], status=status, body="Unseen.")
+    comment.body = "Edited, still unseen."
+    comment.save()
+    set_status(Comment.objects.filter(pk=comment.pk), "spam" if status != "spam" else "trash")
+    comment.delete()
+    for page in PAGES:
+        assert reader.get(page).from_cache, page
+
+
+def test_spam_posted_through_the_form_leaves_cached_pages_alone(site):
+    reader = Reader()
+    warm(reader)
+    data = comment_data(site["here"], homepage="http://spam.example/")
+    spammer = Reader()
+    page = spammer.get("/2007/03/10/here/")
+    data["csrfmiddlewaretoken"] = page.text.split('csrfmiddlewaretoken" value="')[1].split('"')[0]
+    spammer.post("/2007/03/10/here/comment/", data)
+    assert Comment.objects.count() == 1
+    for page in PAGES:
+        assert reader.get(page).from_cache, page
+
+
+def test_comments_on_entries_readers_cannot_see_leave_cached_pages_alone(site):
+    draft = make_entry(title="Draft", status="draft")
+    reader = Reader()
+    warm(reader)
+    comment = make_comment(draft, status="pending")
+    set_status(Comment.objects.filter(pk=comment.pk), "approved")
+    for page in PAGES:
+        assert reader.get(page).from_cache, page
+
+
+def test_a_comment_readers_saw_going_away_makes_pages_stale(site):
+    comment = make_comment(site["here"], body="Seen by everyone.")
+    reader = Reader()
+    warm(reader)
+    set_status(Comment.objects.filter(pk=comment.pk), "spam")
+    assert "Seen by everyone." not in reader.get("/2007/03/10/here/").text

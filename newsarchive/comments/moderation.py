@@ -100,10 +100,11 @@ def set_status(comments, status, request=None):
     """Moderators' actions: move comments to a status; approved ones notify subscribers."""
     changing = list(comments.exclude(status=status).select_related("entry"))
     Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
-    if changing:
+    for comment in changing:
+        comment.status = status
+    if any(comment.is_seen_by_readers() for comment in changing):
         archive_changed()
     if status == Comment.Status.APPROVED:
         for comment in changing:
-            comment.status = status
             notifications.tell_subscribers(comment, request)
     return len(changing)

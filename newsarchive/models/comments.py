@@ -145,6 +145,20 @@ class Comment(CommentDisplay, models.Model):
     def get_absolute_url(self):
         return f"{self.entry.get_absolute_url()}#{self.anchor}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment.saved_status = comment.status if "status" in field_names else None
+        return comment
+
+    def is_seen_by_readers(self):
+        """Whether readers see this comment, or saw it as it was loaded: only a change to such a
+        comment makes cached pages stale (pending, spam and trash never reach a page)."""
+        approved = self.Status.APPROVED
+        if approved not in (self.status, getattr(self, "saved_status", None)):
+            return False
+        return self.entry.is_public
+
 
 class DiscussionSettings(models.Model):
     """WordPress's Settings → Discussion: one row, edited in the admin."""
