@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from newsarchive import content
-from newsarchive.models import Category, Comment, Entry, Provenance, Tag
+from newsarchive.models import Category, Comment, Entry, Provenance, Tag, comment_links
 from newsarchive.views import date_or_404
 
 FEED_LENGTH = 10
@@ -104,11 +104,14 @@ class LatestCommentsFeed(Feed):
         return Comment.objects.approved().filter(entry__in=Entry.objects.public())
 
     def items(self, obj=None):
-        return (
+        comments = list(
             self.comments(obj)
             .select_related("entry")
             .order_by("-submitted_at", "-pk")[: self.length]
         )
+        # Each on the page of comments that shows it, in one query for them all.
+        self.links = comment_links(comments)
+        return comments
 
     def item_title(self, comment):
         return f"Comment on {comment.entry.display_title} by {comment.author_name}"
@@ -117,7 +120,7 @@ class LatestCommentsFeed(Feed):
         return comment.body_html()
 
     def item_link(self, comment):
-        return comment.get_absolute_url()
+        return self.links[comment.pk]
 
     def item_pubdate(self, comment):
         return comment.submitted_at

@@ -2,11 +2,13 @@
 
 from django.contrib.auth.models import Group, Permission
 
+EDITOR, MODERATOR = "Editor", "Moderator"
+
 ROLES = {
     # Editors file entries: entries, categories, tags, sources and attachments.
-    "Editor": ["entry", "category", "categoryredirect", "tag", "source", "attachment"],
+    EDITOR: ["entry", "category", "categoryredirect", "tag", "source", "attachment"],
     # Moderators work the comment queue and nothing else.
-    "Moderator": ["comment"],
+    MODERATOR: ["comment"],
 }
 
 

@@ -129,6 +129,12 @@ SCHEDULE_CHECK_SECONDS = int(os.environ.get("SCHEDULE_CHECK_SECONDS", "60"))
 
 ADMINS = [("Admin", a) for a in env_list("ADMINS")]
 MANAGERS = ADMINS
+# The site's own address, for links in mails (never taken from a request's Host header).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/") or (
+    "http://127.0.0.1:8000"
+    if DEBUG or not ALLOWED_HOSTS
+    else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 
 
 # --- Apps ----------------------------------------------------------------------------------
@@ -272,6 +278,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsarchive@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = f"[{BLOG_NAME}] "
 
 
 # --- Logging -------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_open_entries_show_the_form_with_its_fields(client, entry):
         "Notify me of follow-up comments by email",
     ]:
         assert f">{label}" in html
-    assert f'action="{entry.get_comment_post_url()}"' in html
+    assert f'action="{entry.get_comment_post_url()}#respond"' in html
     assert 'name="csrfmiddlewaretoken"' in html
 
 
@@ -89,7 +89,17 @@ def test_a_pending_comment_is_not_counted_as_a_comment(client, entry):
     post(client, entry)
     html = client.get(entry.get_absolute_url()).content.decode()
     assert "Leave a comment" in client.get("/").content.decode()
-    assert "0 Comments" in html
+    assert ">Your comment on “Talks”</h2>" in html
+    assert "0 Comments" not in html
+
+
+def test_the_heading_counts_approved_comments_and_mentions_the_readers_own(client, entry):
+    make_comment(entry, body="Approved one.")
+    post(client, entry, body="Mine, pending.")
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert ">1 Comment on “Talks”, and yours awaiting moderation</h2>" in html
+    others = Client().get(entry.get_absolute_url()).content.decode()
+    assert ">1 Comment on “Talks”</h2>" in others
 
 
 def test_errors_rerender_the_form_with_everything_typed_and_a_message_per_field(client, entry):
@@ -242,3 +252,22 @@ def test_the_comment_count_link_on_lists_counts_approved_comments_only(client, e
     make_comment(entry, status=Comment.Status.SPAM)
     html = client.get("/").content.decode()
     assert re.search(r">2 Comments<span", html)
+
+
+@pytest.mark.parametrize(
+    "entry_fields, offered",
+    [({}, True), ({"pings_open": False}, False), ({"comments_open": False}, False)],
+)
+def test_trackback_is_offered_only_where_pings_are_taken(client, entry_fields, offered):
+    entry = make_entry(**entry_fields)
+    html = client.get(entry.get_absolute_url()).content.decode()
+    assert ("Trackback this post" in html) is offered
+    assert "Subscribe to the comments via RSS Feed" in html
+
+
+def test_screen_readers_hear_the_required_fields_note_once(client, entry):
+    html = client.get(entry.get_absolute_url()).content.decode()
+    note = re.search(r'<p class="comment-notes">(.*?)</p>', html).group(1)
+    spoken = re.sub(r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", note)
+    spoken = re.sub(r"<[^>]+>", "", spoken)
+    assert spoken == "Your email address will never be published. Required fields are marked *"

@@ -73,7 +73,7 @@ def test_page_answers(client, archive, url):
         ),
         (
             "/2007/03/10/us-and-iran-hold-rare-direct-talks/comment-page-2/",
-            "/2007/03/10/us-and-iran-hold-rare-direct-talks/?cpage=2#comments",
+            "/2007/03/10/us-and-iran-hold-rare-direct-talks/?cpage=2",
         ),
         (
             "/2007/03/10/us-and-iran-hold-rare-direct-talks/?replytocom=77",

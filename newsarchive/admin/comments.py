@@ -115,7 +115,7 @@ class CommentAdmin(admin.ModelAdmin):
         )
         super().save_model(request, obj, form, change)
         if became_approved:
-            notifications.tell_subscribers(obj, request)
+            notifications.tell_subscribers(obj)
 
     def get_urls(self):
         moderate = self.admin_site.admin_view(self.moderate_one)

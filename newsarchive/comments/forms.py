@@ -8,27 +8,42 @@ from newsarchive.models import Comment
 
 # A person needs more than this to read an entry and write; a script does not.
 MIN_SECONDS_TO_COMMENT = 2
+# A form served longer ago than this is served again before it is taken (a token copied once
+# must not serve a script forever).
+MAX_SECONDS_TO_COMMENT = 24 * 60 * 60
+CHECK_AGAIN = "Please check your comment and send it again."
 _issued = signing.Signer(salt="newsarchive.comment-form")
 
 
-def issue_token(entry):
-    """A signed note of which entry's form this is and when (to the millisecond) it was served."""
-    return issue_token_for(entry.pk)
+def issue_token(entry, again=False):
+    """A signed note of which entry's form this is and when (to the millisecond) it was served;
+    `again` for a form shown again because the first sending looked automated."""
+    return issue_token_for(entry.pk, again)
 
 
-def issue_token_for(entry_id):
-    return _issued.sign(f"{entry_id}:{int(time.time() * 1000)}")
+def issue_token_for(entry_id, again=False):
+    return _issued.sign(f"{entry_id}:{int(time.time() * 1000)}{':again' if again else ''}")
+
+
+def read_token(token, entry):
+    """(seconds since the form was served, whether it was shown again), or None if the token is
+    forged, for another entry or older than MAX_SECONDS_TO_COMMENT."""
+    try:
+        entry_id, milliseconds, *again = _issued.unsign(token).split(":")
+    except (signing.BadSignature, ValueError):
+        return None
+    if entry_id != str(entry.pk) or not milliseconds.isdigit() or again not in ([], ["again"]):
+        return None
+    age = time.time() - int(milliseconds) / 1000
+    if age > MAX_SECONDS_TO_COMMENT:
+        return None
+    return age, bool(again)
 
 
 def seconds_since_issued(token, entry):
-    """Seconds since the form was served, or None if the token is forged or for another entry."""
-    try:
-        entry_id, milliseconds = _issued.unsign(token).split(":")
-    except (signing.BadSignature, ValueError):
-        return None
-    if entry_id != str(entry.pk) or not milliseconds.isdigit():
-        return None
-    return time.time() - int(milliseconds) / 1000
+    """Seconds since the form was served, or None if the token is not a valid one for it."""
+    found = read_token(token, entry)
+    return None if found is None else found[0]
 
 
 class WebAddressField(forms.URLField):
@@ -115,8 +130,19 @@ class CommentForm(forms.ModelForm):
         return self.cleaned_data.get("homepage", "").strip()
 
     def looks_automated(self):
-        """Filled the hidden field, or posted faster than a person could (or with a forged form)."""
+        """Filled the hidden field, or posted faster than a person could (or with a forged or
+        stale form). A person may do either once (autofill, a paste and a quick click): the
+        form is shown again to them; `is_second_try()` says whether this is that again."""
         age = seconds_since_issued(self.cleaned_data.get("issued", ""), self.entry)
         return (
             bool(self.cleaned_data.get("homepage")) or age is None or age < MIN_SECONDS_TO_COMMENT
         )
+
+    def is_second_try(self):
+        found = read_token(self.cleaned_data.get("issued", ""), self.entry)
+        return found is not None and found[1]
+
+    def reissue(self):
+        """For the form shown again to be sent again: a new time (counted from now), marked as
+        a second try, so that a second sending that still looks automated is kept as spam."""
+        self.reissued = issue_token(self.entry, again=True)

@@ -106,5 +106,5 @@ def set_status(comments, status, request=None):
         archive_changed()
     if status == Comment.Status.APPROVED:
         for comment in changing:
-            notifications.tell_subscribers(comment, request)
+            notifications.tell_subscribers(comment)
     return len(changing)

@@ -1,5 +1,7 @@
 """Posting a comment, receiving a trackback, and leaving a follow-up subscription."""
 
+import enum
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -12,12 +14,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newsarchive import reader_state
 from newsarchive.comments import moderation, notifications
-from newsarchive.comments.forms import CommentForm
-from newsarchive.models import Comment, DiscussionSettings, Entry
+from newsarchive.comments.forms import CHECK_AGAIN, CommentForm
+from newsarchive.models import Comment, DiscussionSettings, Entry, comment_links
 from newsarchive.views import date_or_404, entry_page
 
-TOO_MANY = "You are posting comments too quickly. Please wait a minute and send it again."
-CLOSED = "Comments are closed for this entry."
+
+class Refusal(enum.Enum):
+    """Every way the Leave a Reply form refuses a comment: the status it answers and what it
+    says. Each shows the form again with everything the person typed (with the database down,
+    their comment on a page of its own), so that nothing they wrote is lost."""
+
+    INVALID = 400, ""  # a message by each field at fault
+    CHECK_AGAIN = 400, CHECK_AGAIN  # looked automated: once, it may be a quick person
+    CLOSED = 403, "Comments are closed for this entry."
+    DUPLICATE = 409, moderation.DUPLICATE_MESSAGE
+    TOO_MANY = 429, "You are posting comments too quickly. Please wait a minute and send it again."
+    UNAVAILABLE = 503, "Your comment could not be saved just now"
+
+    def __init__(self, status, message):
+        self.status, self.message = status, message
 
 
 def public_entry_or_404(year, month, day, slug):
@@ -45,19 +60,30 @@ def post_comment(request, year, month, day, slug):
         return receive_comment(request, public_entry_or_404(year, month, day, slug))
     except DatabaseError:
         # Nothing the person typed is lost: show it back to them to keep.
-        return render(
-            request, "503.html", {"comment_text": request.POST.get("body", "")}, status=503
-        )
+        context = {
+            "comment_text": request.POST.get("body", ""),
+            "message": Refusal.UNAVAILABLE.message,
+        }
+        return render(request, "503.html", context, status=Refusal.UNAVAILABLE.status)
+
+
+def refuse(request, entry, form, refusal):
+    if refusal.message:
+        form.add_error("body" if refusal is Refusal.DUPLICATE else None, refusal.message)
+    return entry_page(request, entry, form=form, status=refusal.status)
 
 
 def receive_comment(request, entry):
     discussion = DiscussionSettings.load()
     form = CommentForm(request.POST, entry=entry, user=request.user, discussion=discussion)
     if discussion.comments_closed_for(entry):
-        form.add_error(None, CLOSED)
-        return entry_page(request, entry, form=form, status=403)
+        return refuse(request, entry, form, Refusal.CLOSED)
     if not form.is_valid():
-        return entry_page(request, entry, form=form, status=400)
+        return refuse(request, entry, form, Refusal.INVALID)
+    automated = form.looks_automated()
+    if automated and not form.is_second_try():
+        form.reissue()
+        return refuse(request, entry, form, Refusal.CHECK_AGAIN)
     comment = form.save(commit=False)
     comment.entry = entry
     comment.ip_address = client_ip(request)
@@ -67,32 +93,42 @@ def receive_comment(request, entry):
         comment.author_name = request.user.get_full_name() or request.user.get_username()
         comment.author_email = request.user.email
     moderation.attach_parent(comment, form.cleaned_data["parent"], discussion.thread_depth)
-    if moderation.too_many_from(comment.ip_address, discussion.comments_per_minute):
-        form.add_error(None, TOO_MANY)
-        return entry_page(request, entry, form=form, status=429)
-    if moderation.is_duplicate(comment):
-        form.add_error("body", moderation.DUPLICATE_MESSAGE)
-        return entry_page(request, entry, form=form, status=409)
     comment.status = moderation.status_for(
-        comment, discussion, automated=form.looks_automated(), user=request.user
+        comment, discussion, automated=automated, user=request.user
     )
-    with transaction.atomic():
-        comment.save()
-    notifications.tell_moderators(comment, request)
-    notifications.tell_subscribers(comment, request)
+    refusal = save_unless_refused(comment, discussion)
+    if refusal is not None:
+        return refuse(request, entry, form, refusal)
+    notifications.tell_moderators(comment)
+    notifications.tell_subscribers(comment)
     return after_posting(request, comment, form.cleaned_data.get("remember"))
+
+
+def save_unless_refused(comment, discussion):
+    """Save the comment unless its address has had its allowance this minute or it says the
+    same again: the checks and the insert are one step, so that simultaneous posts cannot
+    all pass the checks before any is saved (each waits for the lock on the settings row)."""
+    with transaction.atomic():
+        DiscussionSettings.objects.select_for_update().filter(pk=discussion.pk).first()
+        if moderation.too_many_from(comment.ip_address, discussion.comments_per_minute):
+            return Refusal.TOO_MANY
+        if moderation.is_duplicate(comment):
+            return Refusal.DUPLICATE
+        comment.save()
+    return None
 
 
 def after_posting(request, comment, remember):
     """Back to the entry at the comment (POST/redirect/GET); the reader's session remembers
     their pending comment (shown to them alone) and, if they asked, their name."""
     # Spam is kept for moderators but never shown, even to its author.
+    if comment.status == Comment.Status.PENDING:
+        reader_state.add_pending_comment(request, comment.pk)
     if comment.status == Comment.Status.SPAM:
         response = redirect(f"{comment.entry.get_absolute_url()}#respond")
     else:
-        response = redirect(comment.get_absolute_url())
-    if comment.status == Comment.Status.PENDING:
-        reader_state.add_pending_comment(request, comment.pk)
+        own = reader_state.own_pending_comments(request) or [comment.pk]
+        response = redirect(comment_links([comment], own_pending=own)[comment.pk])
     if comment.user_id:
         return response
     if remember:
@@ -157,7 +193,7 @@ def receive_trackback(request, entry):
     disallowed = moderation.mentions_any(ping, moderation.keys(discussion.disallowed_keys))
     ping.status = Comment.Status.SPAM if disallowed else Comment.Status.PENDING
     ping.save()
-    notifications.tell_moderators(ping, request)
+    notifications.tell_moderators(ping)
     return None
 
 
@@ -169,5 +205,9 @@ def unsubscribe(request, token):
         return render(request, "newsarchive/unsubscribe.html", {"invalid": True}, status=400)
     entry_id, email = found
     entry = get_object_or_404(Entry, pk=entry_id)
+    context = {"entry": entry if entry.is_public else None}
+    if request.method == "GET":
+        # Opening the link only asks: link previews and mail scanners open links too.
+        return render(request, "newsarchive/unsubscribe.html", {**context, "asking": True})
     entry.comments.filter(author_email__iexact=email).update(notify=False)
-    return render(request, "newsarchive/unsubscribe.html", {"entry": entry})
+    return render(request, "newsarchive/unsubscribe.html", context)

@@ -54,6 +54,66 @@ def thread(comments, max_depth=5):
     return ordered
 
 
+def top_level_threads(comments, order):
+    """Comments in reading order (from `thread()`), grouped by top-level comment, in the order
+    the discussion settings show them: what pages of comments are pages of."""
+    threads = []
+    for comment in comments:
+        if comment.depth == 1 or not threads:
+            threads.append([])
+        threads[-1].append(comment)
+    if order == DiscussionSettings.Order.NEWEST_FIRST:
+        threads.reverse()
+    return threads
+
+
+def page_number(threads, per_page, comment_id):
+    """The page of comments (1, 2, …) showing this comment, or None where comments are shown
+    on one page (or it is not among them)."""
+    if not per_page or len(threads) <= per_page:
+        return None
+    for index, comments in enumerate(threads):
+        if any(c.pk == comment_id for c in comments):
+            return index // per_page + 1
+    return None
+
+
+def comment_links(comments, own_pending=()):
+    """{comment id: its address}: the entry's page of comments that shows it, at its anchor,
+    as WordPress's get_comment_link() does; in one query for all of them. `own_pending`: ids
+    of comments awaiting moderation that this reader sees (their own)."""
+    comments = list(comments)
+    discussion = DiscussionSettings.load()
+    entries = {comment.entry_id for comment in comments}
+    rows = (
+        Comment.objects.filter(entry__in=entries, kind=Comment.Kind.COMMENT)
+        .visible_to(own_pending)
+        .in_reading_order()
+        .values_list("entry", "pk", "parent")
+    )
+    by_entry = {}
+    for entry_id, pk, parent_id in rows:
+        by_entry.setdefault(entry_id, []).append(_Node(pk, parent_id))
+    threads = {
+        entry_id: top_level_threads(thread(nodes, discussion.thread_depth), discussion.order)
+        for entry_id, nodes in by_entry.items()
+    }
+    links = {}
+    for comment in comments:
+        number = page_number(threads.get(comment.entry_id, []), discussion.comments_per_page,
+                             comment.pk)  # fmt: skip
+        query = f"?cpage={number}" if number and number > 1 else ""
+        links[comment.pk] = f"{comment.entry.get_absolute_url()}{query}#{comment.anchor}"
+    return links
+
+
+class _Node:
+    __slots__ = ("depth", "parent_id", "pk")
+
+    def __init__(self, pk, parent_id):
+        self.pk, self.parent_id = pk, parent_id
+
+
 class CommentDisplay:
     """How a comment is shown: shared by Comment and ShownComment."""
 
@@ -143,7 +203,8 @@ class Comment(CommentDisplay, models.Model):
         return f"{self.author_name} on {self.entry_id}"
 
     def get_absolute_url(self):
-        return f"{self.entry.get_absolute_url()}#{self.anchor}"
+        """On the page of comments that shows it (see comment_links())."""
+        return comment_links([self])[self.pk]
 
     @classmethod
     def from_db(cls, db, field_names, values):

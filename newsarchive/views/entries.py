@@ -24,6 +24,7 @@ from newsarchive.models import (
     ShownComment,
     stored_slug,
     thread,
+    top_level_threads,
 )
 from newsarchive.sharing import keep_private
 from newsarchive.views.archives import date_or_404
@@ -80,7 +81,9 @@ def show_entry(request, entry, page=1):
         raise Http404("No such entry.")
     Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
-        return HttpResponsePermanentRedirect(legacy_reply_target(entry, request.GET["replytocom"]))
+        return HttpResponsePermanentRedirect(comment_target(entry, request.GET["replytocom"]))
+    if "comment" in request.GET:
+        return redirect(comment_target(entry, request.GET["comment"]))
     if request.method == "POST":
         return unlock(request, entry)
     return entry_page(request, entry, page=page)
@@ -94,8 +97,10 @@ def unlock(request, entry):
     return redirect(request.path)
 
 
-def legacy_reply_target(entry, number):
-    """WordPress's non-JavaScript reply links (`?replytocom=77`) land on the comment."""
+def comment_target(entry, number):
+    """Where `#comment-77` is: WordPress's non-JavaScript reply links (`?replytocom=77`) and
+    `?comment=77` (where comment-reply.js sends an old link whose comment is on another page
+    of comments) land on the page showing it."""
     comment = None
     if number.isdigit():
         comment = entry.comments.approved().with_anchor_id(int(number)).first()
@@ -146,6 +151,8 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
     description = metadata.description(body_html if summary_shown else entry.summary_html())
     context = {
         "entry": entry,
+        # Also when the page answers a comment refused (at …/comment/): its address is the entry's.
+        "canonical_url": request.build_absolute_uri(entry.get_absolute_url()),
         "description": description,
         "json_ld": metadata.entry_json_ld(
             entry, request.build_absolute_uri(entry.get_absolute_url()), description
@@ -159,6 +166,7 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
         "comments": shown,
         "comment_page": comment_page,
         "comment_count": sum(1 for c in comments if c.status == Comment.Status.APPROVED),
+        "own_pending_count": sum(1 for c in comments if c.status == Comment.Status.PENDING),
         "pings": pings,
         "form": form,
         "comments_closed": closed,
@@ -178,13 +186,7 @@ def threaded_comments(entry, own_pending, max_depth):
 
 def paginate_threads(comments, discussion, number):
     """(page or None, comments to show): pages of top-level threads, in the configured order."""
-    threads = []
-    for comment in comments:
-        if comment.depth == 1:
-            threads.append([])
-        threads[-1].append(comment)
-    if discussion.order == DiscussionSettings.Order.NEWEST_FIRST:
-        threads.reverse()
+    threads = top_level_threads(comments, discussion.order)
     if not discussion.comments_per_page or len(threads) <= discussion.comments_per_page:
         return None, [c for thread in threads for c in thread]
     page = Paginator(threads, discussion.comments_per_page).get_page(number)
@@ -205,4 +207,6 @@ def entry_comment_page(request, year, month, day, slug, number):
     entry = get_object_or_404(
         Entry.objects.public(), published_on=date_or_404(year, month, day), slug=slug
     )
-    return HttpResponsePermanentRedirect(f"{entry.get_absolute_url()}?cpage={number}#comments")
+    # No fragment: the browser keeps the link's own (`#comment-77`), and comment-reply.js
+    # finds the comment's page if the numbering of pages has changed since.
+    return HttpResponsePermanentRedirect(f"{entry.get_absolute_url()}?cpage={number}")
