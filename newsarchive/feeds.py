@@ -91,7 +91,8 @@ class TagFeed(LatestEntriesFeed):
 
 
 class LatestCommentsFeed(Feed):
-    """Approved comments only; commenters' email addresses never appear."""
+    """Approved comments on entries anyone may read (never a password-protected entry's);
+    commenters' email addresses never appear."""
 
     title = f"Comments for {settings.BLOG_NAME}"
     description = settings.BLOG_TAGLINE
@@ -101,7 +102,7 @@ class LatestCommentsFeed(Feed):
         return reverse("home")
 
     def comments(self, obj):
-        return Comment.objects.approved().filter(entry__in=Entry.objects.public())
+        return Comment.objects.approved().filter(entry__in=Entry.objects.public().unprotected())
 
     def items(self, obj=None):
         return (
@@ -139,7 +140,8 @@ class EntryCommentsFeed(LatestCommentsFeed):
         return entry.get_absolute_url()
 
     def comments(self, entry):
-        return entry.comments.approved()
+        # A protected entry's comments are behind its password, as its body is.
+        return entry.comments.approved() if not entry.password else Comment.objects.none()
 
 
 class ProvenanceFeed(LatestEntriesFeed):

@@ -42,6 +42,14 @@ class EntryQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
+    def unprotected(self):
+        """Entries without a password. Of a password-protected entry readers without the
+        password get its title, date and permalink, and the blog's filing of it (categories,
+        tags, who posted it), as in WordPress; nothing of its article (body, excerpt, and the
+        attribution printed with it: source, byline, dateline) nor of its comments. Every
+        list, count, feed and index that shows more than that reads only these."""
+        return self.filter(password="")
+
     def posts(self):
         """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
         return self.filter(kind=self.model.Kind.POST)
