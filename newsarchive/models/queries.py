@@ -4,7 +4,7 @@ and the filing operations the admin runs on many entries at once."""
 from urllib.parse import quote
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONArray, JSONObject
 from django.utils import timezone
 
@@ -60,7 +60,8 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug) if stored is None else stored))
 
     def for_listing(self):
-        """What a list of entries shows: author, source and approved-comment counts.
+        """What a list of entries shows: author, source and approved-comment counts (None
+        for a password-protected entry: how many comments it has is behind its password).
 
         Categories and tags come after slicing, from attach_filing(), in one query.
         """
@@ -78,7 +79,11 @@ class EntryQuerySet(models.QuerySet):
         return (
             self.posts()
             .select_related("author", "source")
-            .annotate(comment_count=Coalesce(Subquery(approved), 0))
+            .annotate(
+                comment_count=Case(
+                    When(password="", then=Coalesce(Subquery(approved), 0)), default=None
+                )
+            )
         )
 
     def in_category(self, category):
