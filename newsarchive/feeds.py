@@ -36,7 +36,8 @@ class LatestEntriesFeed(Feed):
         return entry.modified_at
 
     def item_author_name(self, entry):
-        return entry.byline or entry.poster_name
+        # A protected entry's byline is printed with its article, behind the password.
+        return entry.poster_name if entry.password else entry.byline or entry.poster_name
 
     def item_categories(self, entry):
         return [item.name for item in (*entry.filed_categories, *entry.filed_tags)]

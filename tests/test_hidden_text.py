@@ -3,8 +3,8 @@ surface; tests/test_hidden_text.py's crawler checks every surface at once."""
 
 import pytest
 
-from newsarchive.models import Entry
-from tests.factories import at, make_category, make_comment, make_entry, make_tag
+from newsarchive.models import Entry, Provenance
+from tests.factories import at, make_category, make_comment, make_entry, make_source, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +46,72 @@ def test_lists_do_not_count_a_protected_entrys_comments(client, locked, url):
 def test_listing_queries_carry_no_comment_count_for_protected_entries(locked):
     counts = dict(Entry.objects.for_listing().values_list("title", "comment_count"))
     assert counts == {"Open entry": 0, "Locked entry": None}
+
+
+@pytest.fixture
+def attributed():
+    """Two public entries from AP and a protected one: from AP too, and from its own writer
+    and dateline."""
+    ap = make_source("Associated Press")
+    for day in (1, 2):
+        make_entry(
+            title=f"Open report {day}",
+            source=ap,
+            byline="Open Writer, Associated Press Writer",
+            dateline="CAIRO",
+            published_at=at(2007, 3, day),
+        )
+    return make_entry(
+        title="Locked report",
+        slug="locked-report",
+        password="sesame",
+        source=ap,
+        byline="Muffled Penman, Associated Press Writer",
+        dateline="NOWHERESVILLE",
+        published_at=at(2007, 3, 3),
+    )
+
+
+def provenance_counts():
+    return {(p.kind, p.slug): p.entry_count for p in Provenance.objects.all()}
+
+
+def test_provenance_counts_leave_protected_entries_out(attributed):
+    expected = {("source", "associated-press"): 2, ("writer", "open-writer"): 2,
+                ("dateline", "cairo"): 2}  # fmt: skip
+    assert provenance_counts() == expected
+    Provenance.objects.rebuild()
+    assert provenance_counts() == expected
+
+
+def test_a_password_set_or_removed_recounts_provenance(attributed):
+    attributed.password = ""
+    attributed.save()
+    assert provenance_counts()[("writer", "muffled-penman")] == 1
+    assert provenance_counts()[("source", "associated-press")] == 3
+    attributed.password = "again"
+    attributed.save()
+    assert ("writer", "muffled-penman") not in provenance_counts()
+    assert provenance_counts()[("source", "associated-press")] == 2
+
+
+def test_the_sidebar_names_no_protected_entrys_attribution(client, attributed):
+    html = client.get("/").content.decode()
+    assert '<a href="/source/associated-press/">Associated Press</a> (2)' in html
+    assert "Muffled" not in html and "NOWHERESVILLE" not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/source/associated-press/", "/source/associated-press/feed/", "/feed/"]
+)
+def test_provenance_archives_and_feeds_do_not_attribute_a_protected_entry(client, attributed, url):
+    text = client.get(url).content.decode()
+    assert "Open report 2" in text
+    assert "Muffled" not in text and "NOWHERESVILLE" not in text
+    if "source" in url:  # (the sidebar's recent entries may name it: its title is public)
+        assert "Locked report" not in text.split("<aside")[0]
+
+
+@pytest.mark.parametrize("url", ["/byline/muffled-penman/", "/dateline/nowheresville/feed/"])
+def test_a_protected_entrys_own_provenance_has_no_archive(client, attributed, url):
+    assert client.get(url).status_code == 404

@@ -14,7 +14,13 @@ SQLite: the FTS5 table read the text from the entry table itself (external conte
 snippets and FTS5's own 'rebuild' would read a protected entry's body from there. It becomes an
 ordinary FTS5 table holding the text it indexes (a protected entry's title only); its triggers
 fill it, now also when a password changes.
+
+Provenance (the counts behind /source/, /byline/, /dateline/ and the sidebar) no longer counts
+protected entries, whose attribution is printed with the article: the sources, writers and
+datelines of protected entries are counted again.
 """
+
+import re
 
 from django.db import migrations
 
@@ -107,6 +113,49 @@ SQLITE_REVERSE = [
 ]
 
 
+PROVENANCE_FIELDS = {"source": "source__slug", "writer": "writer_slug", "dateline": "dateline_slug"}
+
+
+def writer_name(byline):
+    """As newsarchive.models.writer_name() reads a byline today."""
+    name = re.sub(r"^by\s+", "", byline.split(",")[0].strip(), flags=re.IGNORECASE)
+    return name.title() if name.isupper() else name
+
+
+def name_of(kind, entry):
+    """As Provenance.name_of() names a source, writer or dateline after its newest entry."""
+    if kind == "source":
+        return entry.source.name
+    return writer_name(entry.byline) if kind == "writer" else entry.dateline
+
+
+def recount(protected_too):
+    """Count again the sources, writers and datelines that protected published posts have,
+    with them (as before this migration) or without."""
+
+    def apply(apps, schema_editor):
+        Entry = apps.get_model("newsarchive", "Entry")
+        Provenance = apps.get_model("newsarchive", "Provenance")
+        published = Entry.objects.filter(kind="post", status="publish")
+        counted = published if protected_too else published.filter(password="")
+        counted = counted.select_related("source").order_by("-published_at", "-pk")
+        for kind, field in PROVENANCE_FIELDS.items():
+            slugs = set(published.exclude(password="").values_list(field, flat=True))
+            for slug in slugs - {None, ""}:
+                entries = counted.filter(**{field: slug})
+                newest = entries.first()
+                if newest is None:
+                    Provenance.objects.filter(kind=kind, slug=slug).delete()
+                    continue
+                Provenance.objects.update_or_create(
+                    kind=kind,
+                    slug=slug,
+                    defaults={"entry_count": entries.count(), "name": name_of(kind, newest)},
+                )
+
+    return apply
+
+
 def run(statements):
     def apply(apps, schema_editor):
         for sql in statements.get(schema_editor.connection.vendor, []):
@@ -122,5 +171,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(
             run({"postgresql": postgresql(protected_too=False), "sqlite": SQLITE}),
             run({"postgresql": postgresql(protected_too=True), "sqlite": SQLITE_REVERSE}),
-        )
+        ),
+        migrations.RunPython(recount(protected_too=False), recount(protected_too=True)),
     ]

@@ -94,8 +94,10 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(Exists(filed))
 
     def from_provenance(self, kind, slug):
-        """Entries from one source, by one writer or from one dateline (by their slugs)."""
-        return self.filter(**{PROVENANCE_FIELDS[kind]: slug})
+        """Entries from one source, by one writer or from one dateline (by their slugs); never
+        a password-protected entry, whose attribution is printed with the article, behind
+        its password (nor counted in Provenance)."""
+        return self.unprotected().filter(**{PROVENANCE_FIELDS[kind]: slug})
 
     def related_to(self, entry, limit=5):
         """Up to `limit` entries like this one: sharing its rarer tags most, then its categories

@@ -51,8 +51,7 @@ def apply_filters(entries, chosen):
         entries = entries.filter(tags__slug=chosen["tag"])
     for name in ("source", "byline", "dateline"):
         if chosen.get(name):
-            # A protected entry's attribution is printed with its article, behind the password.
-            entries = entries.unprotected().from_provenance(FILTERS[name], chosen[name])
+            entries = entries.from_provenance(FILTERS[name], chosen[name])
     return entries
 
 
