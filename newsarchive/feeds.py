@@ -63,7 +63,9 @@ class LatestEntriesAtomFeed(LatestEntriesFeed):
 
 class CategoryFeed(LatestEntriesFeed):
     def get_object(self, request, path):
-        return get_object_or_404(Category, path=path)
+        # As its archive: a category of no published entry has no feed (its name is known
+        # only from entries readers may not see).
+        return get_object_or_404(Category, path=path, tree_count__gt=0)
 
     def title(self, category):
         return f"{settings.BLOG_NAME} » {category.name}"
@@ -78,7 +80,7 @@ class CategoryFeed(LatestEntriesFeed):
 
 class TagFeed(LatestEntriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag, slug=slug, entry_count__gt=0)
 
     def title(self, tag):
         return f"{settings.BLOG_NAME} » {tag.name}"

@@ -94,3 +94,18 @@ def test_comment_feeds_never_show_a_protected_entrys_comments(client, entries, u
     else:
         assert feed.entries == []
         assert feed.feed.title == "Comments on: Protected: Locked"
+
+
+@pytest.mark.parametrize("url", ["/category/plans/feed/", "/tag/plans/feed/"])
+def test_a_category_or_tag_of_hidden_entries_only_has_no_feed(client, url):
+    """As its archive page, it is a 404: its name is known only from entries readers may not
+    see (a draft's)."""
+    plans = make_category("Layoffs planned", slug="plans")
+    tag = make_tag("Layoffs planned")
+    tag.slug = "plans"
+    tag.save()
+    make_entry(title="Draft", status="draft", categories=[plans], tags=[tag])
+    assert client.get(url.removesuffix("feed/")).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Layoffs" not in response.content.decode()
