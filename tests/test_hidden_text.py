@@ -1,9 +1,13 @@
 """What of a password-protected entry readers without its password may be given, surface by
 surface; tests/test_hidden_text.py's crawler checks every surface at once."""
 
-import pytest
+import datetime
 
-from newsarchive.models import Entry, Provenance
+import pytest
+from django.utils import timezone
+
+from newsarchive.models import Entry, OldPermalink, Provenance
+from newsarchive.models.entries import permalink
 from tests.factories import at, make_category, make_comment, make_entry, make_source, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +119,21 @@ def test_provenance_archives_and_feeds_do_not_attribute_a_protected_entry(client
 @pytest.mark.parametrize("url", ["/byline/muffled-penman/", "/dateline/nowheresville/feed/"])
 def test_a_protected_entrys_own_provenance_has_no_archive(client, attributed, url):
     assert client.get(url).status_code == 404
+
+
+# --- Entries readers may not see ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "pending", "private", "future", "trash"])
+def test_an_old_address_of_a_hidden_entry_reveals_nothing(client, admin_client, status):
+    entry = make_entry(title="Renamed", slug="first-name", published_at=at(2007, 3, 10))
+    entry.slug = "secret-plans"
+    entry.status = status
+    if status == "future":
+        entry.published_at = timezone.now() + datetime.timedelta(days=3)
+    entry.save()
+    old = permalink(OldPermalink.objects.get(entry=entry).published_on, "first-name")
+    response = client.get(old)
+    assert response.status_code == 404
+    assert "secret-plans" not in response.content.decode()
+    assert admin_client.get(old).status_code == 301  # staff are shown where it went

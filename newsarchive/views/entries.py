@@ -57,6 +57,8 @@ def entry_detail(request, year, month, day, slug, page=1):
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
         )
+        if not old.entry.is_public and not request.user.is_staff:
+            raise Http404("No such entry.")  # where it went would name it
         return redirect(old.entry, permanent=True)
     return show_entry(request, entry, page)
 
