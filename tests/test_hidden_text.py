@@ -137,3 +137,10 @@ def test_an_old_address_of_a_hidden_entry_reveals_nothing(client, admin_client, 
     assert response.status_code == 404
     assert "secret-plans" not in response.content.decode()
     assert admin_client.get(old).status_code == 301  # staff are shown where it went
+
+
+def test_a_protected_entry_does_not_tell_how_many_pages_it_has(client):
+    entry = make_entry(slug="paged", body="One.<!--nextpage-->Two.", password="sesame")
+    answers = {client.get(f"{entry.get_absolute_url()}{n}/").status_code for n in (2, 3, 40)}
+    assert answers == {200}
+    assert client.get(f"{entry.get_absolute_url()}3/").context["locked"]

@@ -127,9 +127,8 @@ def legacy_reply_target(entry, number):
 
 def entry_page(request, entry, form=None, status=200, page=1, password_error=False):
     """The entry with its comments and reply form; also re-rendered when a comment is refused."""
-    parts = content.split_pages(entry.body)
-    if not 1 <= page <= len(parts):
-        raise Http404("No such page of this entry.")
+    # Locked, every page number asks for the password: how many pages there are is the
+    # article's, behind it.
     if not is_unlocked(request, entry):
         context = {
             "entry": entry,
@@ -138,6 +137,9 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             "description": entry.display_title,
         }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
+    parts = content.split_pages(entry.body)
+    if not 1 <= page <= len(parts):
+        raise Http404("No such page of this entry.")
     discussion = DiscussionSettings.load()
     threads = threaded_comments(entry, own_pending_comments(request), discussion.thread_depth)
     pings = [c for c in threads if c.is_ping]
