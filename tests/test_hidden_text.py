@@ -7,12 +7,14 @@ excerpt, attribution, password and comments; pending, spam and trashed comments 
 every commenter's email, IP address and browser; and the text only staff ever read (category
 and tag descriptions, a source's website, attachments, the moderation lists, staff emails).
 
-Then an anonymous reader crawls the site through the whole WSGI stack, page cache included: it
-follows every link it finds in pages, feeds, sitemaps and robots.txt, asks for each entry's
-trackback and comment feed addresses, for the own address of every object in the database
-(hidden ones answer 404) and for some addresses that do not exist, and searches for every
-marker. No marker may appear in any response's body or headers. The crawler finds the
-addresses itself, so a new page or feed is covered with no new code.
+First, readers who know the protected entries' passwords read them, and a commenter leaves a
+comment that waits for moderation and asks to be remembered, then reads on: what was made for
+them must never be kept for anyone else. Then an anonymous reader crawls the site through the
+whole WSGI stack, page cache included: it follows every link it finds in pages, feeds, sitemaps
+and robots.txt, asks for each entry's trackback and comment feed addresses, for the own address
+of every object in the database (hidden ones answer 404) and for some addresses that do not
+exist, and searches for every marker. No marker may appear in any response's body or headers.
+The crawler finds the addresses itself, so a new page or feed is covered with no new code.
 
 A marker that should be seen (an approved comment on a public entry, a public entry's words,
 a protected entry's title) proves the crawler reaches what it checks.
@@ -51,6 +53,7 @@ from newsarchive.models.entries import permalink
 from newsarchive.wxr.importer import import_wxr
 from tests.factories import (
     at,
+    comment_data,
     make_category,
     make_comment,
     make_entry,
@@ -323,6 +326,7 @@ def build_archive(markers, tmp_path):
 
     # Password-protected entries: one sharing its filing and provenance with public entries
     # (so that those archives list it), one whose attribution is all its own.
+    protected_entries = []
     for where, filing in [("protected entry", shared), ("protected own", {})]:
         protected = make_entry(
             title=f"Protected {markers.show(f'{where} title')}",
@@ -351,6 +355,7 @@ def build_archive(markers, tmp_path):
             original_url=f"https://{markers.hide(f'{where} original address')}.example.org/",
             original_published_on=datetime.date(1999, 12, 31),
         )
+        protected_entries.append(protected)
         for n in range(PROTECTED_COMMENTS):
             hidden_comment(markers, protected, f"{where} comment {n}", status="approved")
         hidden_comment(markers, protected, f"{where} pending comment", status="pending")
@@ -363,7 +368,7 @@ def build_archive(markers, tmp_path):
     markers.hidden["1999-12-31"] = "protected entries' original date"
     markers.hidden[f"{PROTECTED_COMMENTS} Comment"] = "protected entries' comment count"
     markers.check_unique()
-    return public
+    return public, protected_entries
 
 
 # --- The crawler ----------------------------------------------------------------------------
@@ -552,11 +557,58 @@ MISSING = [
 ]
 
 
+def csrf_token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def unlock(entry):
+    """Type the entry's password in its form, as a browser does, and read it: its pages and
+    comments are then made for this reader before any other reader asked for them."""
+    reader = Reader()
+    url = entry.get_absolute_url()
+    at_the_form = f"{url}3/"  # (locked, any page number shows the form)
+    token = csrf_token(reader.get(at_the_form).text)
+    typed = reader.post(
+        at_the_form, {"post_password": entry.password, "csrfmiddlewaretoken": token}
+    )
+    assert typed.status_code == 302
+    for address in [url, f"{url}2/", f"{url}?cpage=2"]:
+        page = reader.get(address)
+        assert page.status_code == 200 and 'name="post_password"' not in page.text
+
+
+def comment_and_read(entry, markers):
+    """Leave a comment that waits for moderation, asking to be remembered, and read on: the
+    pages made for this commenter (their own pending comment, their name, email and website
+    in the form) must never be kept for anyone else."""
+    reader = Reader()
+    url = entry.get_absolute_url()
+    data = comment_data(
+        entry,
+        author_name=markers.hide("own pending comment name"),
+        author_email=f"{markers.hide('own pending comment email')}@example.org",
+        author_url=f"https://{markers.hide('own pending comment website')}.example.org/",
+        body=f"{markers.hide('own pending comment text')} wrote the reader.",
+        remember="on",
+        csrfmiddlewaretoken=csrf_token(reader.get(f"{url}?cpage=3").text),
+    )
+    assert reader.post(entry.get_comment_post_url(), data).status_code == 302
+    addresses = [url, *(f"{url}?cpage={n}" for n in range(1, 6)), "/", "/2007/03/"]
+    own = [reader.get(address).text for address in addresses]
+    assert data["author_email"] in own[0] and "wrote the reader" in "".join(own)
+
+
 def test_nothing_hidden_leaves_the_server(settings, tmp_path, capsys):
     settings.DEBUG = False  # as production answers: no debug pages
     settings.ENTRIES_PER_PAGE = 2
     markers = Markers()
-    public = build_archive(markers, tmp_path)
+    public, protected_entries = build_archive(markers, tmp_path)
+    # Readers who know the passwords read the protected entries first: what they were shown
+    # must never be kept for anyone else (the page cache).
+    for entry in protected_entries:
+        unlock(entry)
+    comment_and_read(public, markers)
+    markers.check_unique()
 
     crawler = Crawler(markers)
     for path in ["/", "/robots.txt", "/sitemap.xml", *MISSING, *sorted(own_addresses())]:
