@@ -36,7 +36,8 @@ class LatestEntriesFeed(Feed):
         return entry.modified_at
 
     def item_author_name(self, entry):
-        return entry.byline or entry.poster_name
+        # A protected entry's byline is printed with its article, behind the password.
+        return entry.poster_name if entry.password else entry.byline or entry.poster_name
 
     def item_categories(self, entry):
         return [item.name for item in (*entry.filed_categories, *entry.filed_tags)]
@@ -62,7 +63,9 @@ class LatestEntriesAtomFeed(LatestEntriesFeed):
 
 class CategoryFeed(LatestEntriesFeed):
     def get_object(self, request, path):
-        return get_object_or_404(Category, path=path)
+        # As its archive: a category of no published entry has no feed (its name is known
+        # only from entries readers may not see).
+        return get_object_or_404(Category, path=path, tree_count__gt=0)
 
     def title(self, category):
         return f"{settings.BLOG_NAME} » {category.name}"
@@ -77,7 +80,7 @@ class CategoryFeed(LatestEntriesFeed):
 
 class TagFeed(LatestEntriesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag, slug=slug, entry_count__gt=0)
 
     def title(self, tag):
         return f"{settings.BLOG_NAME} » {tag.name}"
@@ -91,7 +94,8 @@ class TagFeed(LatestEntriesFeed):
 
 
 class LatestCommentsFeed(Feed):
-    """Approved comments only; commenters' email addresses never appear."""
+    """Approved comments on entries anyone may read (never a password-protected entry's);
+    commenters' email addresses never appear."""
 
     title = f"Comments for {settings.BLOG_NAME}"
     description = settings.BLOG_TAGLINE
@@ -101,7 +105,7 @@ class LatestCommentsFeed(Feed):
         return reverse("home")
 
     def comments(self, obj):
-        return Comment.objects.approved().filter(entry__in=Entry.objects.public())
+        return Comment.objects.approved().filter(entry__in=Entry.objects.public().unprotected())
 
     def items(self, obj=None):
         comments = list(
@@ -142,7 +146,8 @@ class EntryCommentsFeed(LatestCommentsFeed):
         return entry.get_absolute_url()
 
     def comments(self, entry):
-        return entry.comments.approved()
+        # A protected entry's comments are behind its password, as its body is.
+        return entry.comments.approved() if not entry.password else Comment.objects.none()
 
 
 class ProvenanceFeed(LatestEntriesFeed):

@@ -79,3 +79,33 @@ def test_pages_link_their_feeds(client, entries):
     assert 'href="/category/world/feed/"' in html
     entry_html = client.get(entries.get_absolute_url()).content.decode()
     assert 'title="Don’t panic » Comments Feed" href="/2007/03/10/dont-panic/feed/"' in entry_html
+
+
+@pytest.mark.parametrize("url", ["/comments/feed/", "/2007/03/10/locked/feed/"])
+def test_comment_feeds_never_show_a_protected_entrys_comments(client, entries, url):
+    locked = make_entry(
+        title="Locked", slug="locked", password="sesame", published_at=at(2007, 3, 10, 20)
+    )
+    make_comment(locked, author_name="Behind the password", body="Hidden words.")
+    feed, xml = parse(client, url)
+    assert "Behind the password" not in xml and "Hidden words" not in xml
+    if url == "/comments/feed/":
+        assert [item.author for item in feed.entries] == ["Approved reader"]
+    else:
+        assert feed.entries == []
+        assert feed.feed.title == "Comments on: Protected: Locked"
+
+
+@pytest.mark.parametrize("url", ["/category/plans/feed/", "/tag/plans/feed/"])
+def test_a_category_or_tag_of_hidden_entries_only_has_no_feed(client, url):
+    """As its archive page, it is a 404: its name is known only from entries readers may not
+    see (a draft's)."""
+    plans = make_category("Layoffs planned", slug="plans")
+    tag = make_tag("Layoffs planned")
+    tag.slug = "plans"
+    tag.save()
+    make_entry(title="Draft", status="draft", categories=[plans], tags=[tag])
+    assert client.get(url.removesuffix("feed/")).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Layoffs" not in response.content.decode()

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
 
 from newsarchive.models import Entry
 from tests.factories import at, make_category, make_entry, make_source, make_tag
@@ -296,3 +297,102 @@ def test_the_results_pages_two_search_boxes_are_told_apart(client, corpus):
     html = client.get("/search/", {"q": "talks"}).content.decode()
     labels = re.findall(r'<form role="search"[^>]* aria-label="([^"]+)"', html)
     assert sorted(labels) == ["Search again", "Search the archive"]
+
+
+# --- Password-protected entries: found by their title only ---------------------------------
+
+
+@pytest.fixture
+def sealed():
+    """A protected entry whose every word but its title is behind its password, beside a
+    public entry from the same source."""
+    ap, hidden = make_source("Associated Press"), make_source("Quietwire")
+    world, iran = make_category("World"), make_tag("Iran")
+    make_entry(
+        title="Envoys talk openly",
+        body="Envoys met.",
+        source=ap,
+        byline="Open Writer, Associated Press Writer",
+        dateline="CAIRO",
+        published_at=at(2007, 3, 1),
+        categories=[world],
+    )
+    return make_entry(
+        title="Envoys sealed dispatch",
+        body="Classified ceasefire terms, then <b>more</b> classified words.",
+        password="sesame",
+        source=hidden,
+        byline="Muffled Penman, Quietwire Writer",
+        dateline="NOWHERESVILLE",
+        published_at=at(2008, 3, 1),
+        categories=[world],
+        tags=[iran],
+    )
+
+
+@pytest.mark.parametrize("words", ["classified", "ceasefire terms", "muffled", "nowheresville"])
+def test_a_protected_entrys_body_and_attribution_are_not_searched(client, sealed, words):
+    for params in [{"q": words}, {"s": words}]:
+        response = client.get("/search/" if "q" in params else "/", params)
+        assert titles(response) == []
+
+
+def main(response):
+    """The page's own content, without the sidebar."""
+    return response.content.decode().split("<main")[1].split("</main>")[0]
+
+
+def test_a_protected_entry_is_found_by_its_title_without_a_snippet(client, sealed):
+    response = search(client, q="sealed")
+    assert titles(response) == ["Envoys sealed dispatch"]
+    html = main(response)
+    assert "Protected: Envoys sealed dispatch" in html
+    assert "There is no excerpt because this is a protected post." in html
+    for hidden in ["Classified", "ceasefire", "Quietwire", "Muffled", "NOWHERESVILLE"]:
+        assert hidden not in html
+
+
+def test_filters_never_count_a_protected_entrys_attribution(client, sealed):
+    """Source, byline and dateline are printed with the article, behind the password; its
+    year, categories and tags are the blog's filing of it, shown in lists as in WordPress."""
+    response = search(client, q="envoys")
+    assert titles(response) == ["Envoys sealed dispatch", "Envoys talk openly"]
+    html = main(response)
+    assert ">Associated Press</a> (1)" in html and ">Cairo</a> (1)".lower() in html.lower()
+    assert ">World</a> (2)" in html and ">Iran</a> (1)" in html and ">2008</a> (1)" in html
+    for hidden in ["Quietwire", "Muffled", "NOWHERESVILLE"]:
+        assert hidden not in html
+    for params in [
+        {"source": "quietwire"},
+        {"byline": "muffled-penman"},
+        {"dateline": "nowheresville"},
+    ]:
+        assert titles(search(client, q="envoys", **params)) == []
+
+
+def test_a_password_takes_an_entrys_words_out_of_the_index_and_back(client, sealed):
+    sealed.password = ""
+    sealed.save()
+    assert titles(search(client, q="ceasefire")) == ["Envoys sealed dispatch"]
+    assert titles(search(client, q="muffled")) == ["Envoys sealed dispatch"]
+    sealed.password = "another"
+    sealed.save()
+    assert titles(search(client, q="ceasefire")) == []
+    assert titles(search(client, q="muffled")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table and triggers")
+def test_sqlites_index_put_back_after_a_table_rebuild_leaves_protected_text_out(client, sealed):
+    """A migration that rebuilds the entry table drops its triggers; putting them back
+    reindexes every entry, by the same rule as the triggers."""
+    from newsarchive.search import keep_sqlite_index
+    from newsarchive.search.sqlite_index import FTS5_TRIGGERS
+
+    with connection.cursor() as cursor:
+        for name in FTS5_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+        cursor.execute("DELETE FROM newsarchive_entry_fts")
+    keep_sqlite_index()
+    assert titles(search(client, q="sealed")) == ["Envoys sealed dispatch"]
+    assert titles(search(client, q="ceasefire")) == []
+    assert titles(search(client, q="envoys met")) == ["Envoys talk openly"]

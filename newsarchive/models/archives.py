@@ -83,9 +83,8 @@ class ProvenanceQuerySet(models.QuerySet):
     def _refresh(self, kind, slug):
         from newsarchive.models.entries import Entry
 
-        entries = Entry.objects.posts().filter(
-            status=Entry.Status.PUBLISHED, **{PROVENANCE_FIELDS[kind]: slug}
-        )
+        entries = Entry.objects.posts().filter(status=Entry.Status.PUBLISHED)
+        entries = entries.from_provenance(kind, slug)
         count = entries.count()
         if not count:
             self.filter(kind=kind, slug=slug).delete()
@@ -101,7 +100,10 @@ class ProvenanceQuerySet(models.QuerySet):
         from newsarchive.models.entries import Entry
 
         self.all().delete()
-        published = Entry.objects.posts().filter(status=Entry.Status.PUBLISHED).order_by()
+        # A protected entry's attribution is behind its password: never counted.
+        published = (
+            Entry.objects.posts().unprotected().filter(status=Entry.Status.PUBLISHED).order_by()
+        )
         rows = []
         for kind, field in PROVENANCE_FIELDS.items():
             name_field = {"source": "source__name", "writer": "byline", "dateline": "dateline"}[
@@ -125,7 +127,8 @@ class ProvenanceQuerySet(models.QuerySet):
 
 
 class Provenance(models.Model):
-    """Published entries per source, writer and dateline, kept current like the month counts."""
+    """Published entries per source, writer and dateline, kept current like the month counts
+    (password-protected entries are not counted: their attribution is behind the password)."""
 
     class Kind(models.TextChoices):
         SOURCE = "source", "Source"

@@ -216,7 +216,7 @@ class Entry(models.Model):
 
     TRACKED = (
         "slug", "published_on", "status", "published_at", "source_id", "writer_slug",
-        "dateline_slug",
+        "dateline_slug", "password",
     )  # fmt: skip
 
     def _keep_old_permalink(self, saved):

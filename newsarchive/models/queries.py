@@ -4,7 +4,7 @@ and the filing operations the admin runs on many entries at once."""
 from urllib.parse import quote
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONArray, JSONObject
 from django.utils import timezone
 
@@ -42,6 +42,14 @@ class EntryQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )
 
+    def unprotected(self):
+        """Entries without a password. Of a password-protected entry readers without the
+        password get its title, date and permalink, and the blog's filing of it (categories,
+        tags, who posted it), as in WordPress; nothing of its article (body, excerpt, and the
+        attribution printed with it: source, byline, dateline) nor of its comments. Every
+        list, count, feed and index that shows more than that reads only these."""
+        return self.filter(password="")
+
     def posts(self):
         """Dated entries, the ones lists, archives and feeds show (not stand-alone pages)."""
         return self.filter(kind=self.model.Kind.POST)
@@ -52,7 +60,8 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug) if stored is None else stored))
 
     def for_listing(self):
-        """What a list of entries shows: author, source and approved-comment counts.
+        """What a list of entries shows: author, source and approved-comment counts (None
+        for a password-protected entry: how many comments it has is behind its password).
 
         Categories and tags come after slicing, from attach_filing(), in one query.
         """
@@ -70,7 +79,11 @@ class EntryQuerySet(models.QuerySet):
         return (
             self.posts()
             .select_related("author", "source")
-            .annotate(comment_count=Coalesce(Subquery(approved), 0))
+            .annotate(
+                comment_count=Case(
+                    When(password="", then=Coalesce(Subquery(approved), 0)), default=None
+                )
+            )
         )
 
     def in_category(self, category):
@@ -81,8 +94,10 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(Exists(filed))
 
     def from_provenance(self, kind, slug):
-        """Entries from one source, by one writer or from one dateline (by their slugs)."""
-        return self.filter(**{PROVENANCE_FIELDS[kind]: slug})
+        """Entries from one source, by one writer or from one dateline (by their slugs); never
+        a password-protected entry, whose attribution is printed with the article, behind
+        its password (nor counted in Provenance)."""
+        return self.unprotected().filter(**{PROVENANCE_FIELDS[kind]: slug})
 
     def related_to(self, entry, limit=5):
         """Up to `limit` entries like this one: sharing its rarer tags most, then its categories

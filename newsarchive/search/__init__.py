@@ -2,9 +2,13 @@
 
 PostgreSQL keeps a weighted tsvector column (title A, byline and dateline B, body C) with a GIN
 index (also keyed by day) and reads queries with websearch_to_tsquery: "quoted phrases",
--exclusions, or. SQLite keeps an FTS5 table in step with the entries by triggers (migration
-0009); the same query syntax is translated into FTS5's. Both rank (title matches first) and
-mark the matched words in a snippet.
+-exclusions, or. SQLite keeps an FTS5 table in step with the entries by triggers (migrations
+0009 and 0019); the same query syntax is translated into FTS5's. Both rank (title matches
+first) and mark the matched words in a snippet.
+
+A password-protected entry is indexed by its title alone, on both (migration 0019): its byline,
+dateline and body are behind its password, so they are never matched, counted in the filters
+or shown in a snippet.
 
 query.py: what was typed and what it matches; results.py: a ranked, counted page of the newest
 matches; filters.py: the filters beside the results and the suggestions when nothing matches;

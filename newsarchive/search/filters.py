@@ -49,12 +49,9 @@ def apply_filters(entries, chosen):
         entries = entries.in_category(category) if category else entries.none()
     if chosen.get("tag"):
         entries = entries.filter(tags__slug=chosen["tag"])
-    if chosen.get("source"):
-        entries = entries.filter(source__slug=chosen["source"])
-    if chosen.get("byline"):
-        entries = entries.filter(writer_slug=chosen["byline"])
-    if chosen.get("dateline"):
-        entries = entries.filter(dateline_slug=chosen["dateline"])
+    for name in ("source", "byline", "dateline"):
+        if chosen.get(name):
+            entries = entries.from_provenance(FILTERS[name], chosen[name])
     return entries
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import CharField, F, FloatField, Func, Value
+from django.db.models import Case, CharField, F, FloatField, Func, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -37,11 +37,15 @@ WINDOW = 500
 FIRST_SLICE = 20 * WINDOW
 SLICE_MARGIN = 1.5
 PER_PAGE = 10
-# The entries' columns that filters count (besides categories and tags).
+# The entries' columns that filters count (besides categories and tags), and whether the entry
+# is password-protected: its source, byline and dateline are then not counted (they are
+# printed with the article, behind the password).
 FACET_COLUMNS = (
     "published_on", "source__slug", "source__name", "writer_slug", "byline", "dateline_slug",
-    "dateline",
+    "dateline", "password",
 )  # fmt: skip
+# What a result shows of a protected entry instead of a snippet, as WordPress says it.
+PROTECTED_SNIPPET = "There is no excerpt because this is a protected post."
 # Sentinels around matched words: the snippet is escaped first, then they become <mark>.
 START, STOP = "\x02", "\x03"
 
@@ -66,13 +70,13 @@ def summary_in_python(matches, text, offset, months):
     rows.sort(key=lambda row: (-ranks.get(row[0], 0.0), -row[1].timestamp(), -row[0]))
     counts = {name: Counter() for name in FILTERS}
     names = {}
-    for _, _, day, source, source_name, writer, byline, dateline, dateline_name in rows:
-        for facet, slug, name in [
-            ("year", str(day.year), str(day.year)),
+    for _, _, day, source, source_name, writer, byline, dateline, dateline_name, password in rows:
+        attribution = [] if password else [
             ("source", source, source_name),
             ("byline", writer, byline),
             ("dateline", dateline, dateline_name),
-        ]:
+        ]  # fmt: skip
+        for facet, slug, name in [("year", str(day.year), str(day.year)), *attribution]:
             if slug:
                 counts[facet][slug] += 1
                 names.setdefault((facet, slug), name)
@@ -170,7 +174,7 @@ def window_summary(matches, text, offset, final):
         output_field=FloatField(),
     )
     columns = ["pk", "published_at", "published_on", "source", "writer_slug", "dateline_slug",
-               "byline", "dateline"]  # fmt: skip
+               "byline", "dateline", "password"]  # fmt: skip
     newest = matches.order_by("-published_at", "-pk").annotate(rank=rank)
     inner = newest.values_list(*columns, "rank")[: WINDOW + 1]
     sql, params = inner.query.sql_with_params()
@@ -178,7 +182,7 @@ def window_summary(matches, text, offset, final):
     order = "rank DESC, published_at DESC, id DESC"
     statement = f"""
         WITH found (id, published_at, published_on, source_id, writer_slug, dateline_slug,
-                    byline, dateline, rank) AS MATERIALIZED ({sql}),
+                    byline, dateline, password, rank) AS MATERIALIZED ({sql}),
         m AS MATERIALIZED (SELECT * FROM found WHERE %s OR (SELECT count(*) FROM found) > %s
                            ORDER BY published_at DESC, id DESC LIMIT %s),
         facets (facet, slug, name, n) AS (
@@ -186,11 +190,12 @@ def window_summary(matches, text, offset, final):
             FROM (SELECT extract(year FROM published_on)::int::text AS y FROM m) AS years
            GROUP BY y
           UNION ALL SELECT 'source', s.slug, min(s.name), count(*)
-            FROM m JOIN {Source._meta.db_table} s ON s.id = m.source_id GROUP BY s.slug
+            FROM m JOIN {Source._meta.db_table} s ON s.id = m.source_id
+           WHERE m.password = '' GROUP BY s.slug
           UNION ALL SELECT 'byline', writer_slug, min(byline), count(*)
-            FROM m WHERE writer_slug <> '' GROUP BY writer_slug
+            FROM m WHERE writer_slug <> '' AND password = '' GROUP BY writer_slug
           UNION ALL SELECT 'dateline', dateline_slug, min(dateline), count(*)
-            FROM m WHERE dateline_slug <> '' GROUP BY dateline_slug
+            FROM m WHERE dateline_slug <> '' AND password = '' GROUP BY dateline_slug
           UNION ALL SELECT 'category', c.slug, min(c.name), count(*)
             FROM m JOIN {filing} f ON f.entry_id = m.id
             JOIN {Category._meta.db_table} c ON c.id = f.category_id GROUP BY c.slug
@@ -216,7 +221,9 @@ def window_summary(matches, text, offset, final):
 
 
 def with_snippets(ids, text):
-    """The entries with these ids, in this order, each with a `snippet` marking the matches."""
+    """The entries with these ids, in this order, each with a `snippet` marking the matches
+    and its `attribution` (source and dateline) as a result shows them. A protected entry has
+    neither: no text of it but its title leaves the database."""
     entries = Entry.objects.filter(pk__in=ids).select_related("source")
     found = {}
     if ids and connection.vendor == "postgresql":
@@ -224,8 +231,11 @@ def with_snippets(ids, text):
         plain_body = Func(
             F("body"), Value("<[^>]+>"), Value(" "), Value("g"), function="regexp_replace"
         )
+        readable_body = Case(
+            When(password="", then=plain_body), default=Value(""), output_field=TextField()
+        )
         headline = SearchHeadline(
-            plain_body,
+            readable_body,
             query,
             config="english",
             start_sel=START,
@@ -250,7 +260,13 @@ def with_snippets(ids, text):
                 found[pk].snippet = snippet
     ordered = [found[pk] for pk in ids if pk in found]
     for entry in ordered:
-        entry.highlighted = highlighted(getattr(entry, "snippet", ""))
+        if entry.password:
+            entry.highlighted, entry.attribution = PROTECTED_SNIPPET, []
+        else:
+            entry.highlighted = highlighted(getattr(entry, "snippet", ""))
+            entry.attribution = [
+                name for name in (entry.source and entry.source.name, entry.dateline) if name
+            ]
     return ordered
 
 

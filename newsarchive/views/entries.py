@@ -58,8 +58,8 @@ def entry_detail(request, year, month, day, slug, page=1):
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
         )
-        if not old.entry.is_public:  # its new address is as hidden as the entry
-            raise Http404("No such entry.")
+        if not old.entry.is_public and not request.user.is_staff:
+            raise Http404("No such entry.")  # where it went would name it
         return redirect(old.entry, permanent=True)
     return show_entry(request, entry, page)
 
@@ -109,9 +109,8 @@ def comment_target(entry, number):
 
 def entry_page(request, entry, form=None, status=200, page=1, password_error=False):
     """The entry with its comments and reply form; also re-rendered when a comment is refused."""
-    parts = content.split_pages(entry.body)
-    if not 1 <= page <= len(parts):
-        raise Http404("No such page of this entry.")
+    # Locked, every page number asks for the password: how many pages there are is the
+    # article's, behind it.
     if not reader_state.is_unlocked(request, entry):
         context = {
             "entry": entry,
@@ -120,6 +119,9 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             "description": entry.display_title,
         }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
+    parts = content.split_pages(entry.body)
+    if not 1 <= page <= len(parts):
+        raise Http404("No such page of this entry.")
     discussion = DiscussionSettings.load()
     own_pending = reader_state.own_pending_comments(request)
     threads = threaded_comments(entry, own_pending, discussion.thread_depth)
