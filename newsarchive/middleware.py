@@ -3,7 +3,9 @@
 import zlib
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.middleware import http
+from django.shortcuts import render
 
 
 def security_headers(get_response):
@@ -36,3 +38,24 @@ class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
         ):
             response.headers["ETag"] = etag_of(response.content)
         return super().process_response(request, response)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached (restarting, say) answers 503 Service Unavailable with
+    Retry-After, in the site's own words, rather than a server error: readers are told to come
+    back in a moment, and crawlers that it is not the page that is broken."""
+
+    RETRY_AFTER = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER)
+        return response

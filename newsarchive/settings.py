@@ -169,6 +169,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsarchive.middleware.ConditionalGetMiddleware",
+    "newsarchive.middleware.DatabaseUnavailableMiddleware",
 ]
 # Pages are cached and compressed by newsarchive.pagecache.PageCache, which wraps the WSGI
 # application (newsarchive/wsgi.py); whitenoise serves static files precompressed.
@@ -286,6 +287,16 @@ EMAIL_SUBJECT_PREFIX = f"[{BLOG_NAME}] "
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Django's mail to ADMINS about server errors, at most one a minute per process.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "newsarchive.error_mail.ThrottledAdminEmailHandler",
+        },
+    },
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "WARNING"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
 
 from newsarchive.settings import cache_from_url, database_from_url
 from tests.factories import make_entry
@@ -168,3 +169,18 @@ def test_several_archives_sharing_one_redis_keep_apart():
     config = cache_from_url("redis://127.0.0.1:6379/14?key_prefix=bench_1000")
     assert config["LOCATION"] == "redis://127.0.0.1:6379/14"
     assert config["KEY_PREFIX"] == "bench_1000"
+
+
+@pytest.mark.django_db
+def test_a_database_that_cannot_be_reached_answers_503_with_retry_after(client, monkeypatch):
+    from django.db import OperationalError
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr("newsarchive.views.archives.HomeView.get_queryset", database_down)
+    response = Client(raise_request_exception=False).get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
+    assert "try again" in response.content.decode()

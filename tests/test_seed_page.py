@@ -109,3 +109,30 @@ def test_loading_the_demo_twice_changes_nothing():
     before = list(Entry.objects.order_by("pk").values_list("pk", "slug", "published_at"))
     load_demo(entries=10, verbosity=0)
     assert list(Entry.objects.order_by("pk").values_list("pk", "slug", "published_at")) == before
+
+
+def test_loading_the_demo_again_keeps_what_an_admin_changed():
+    load_demo(entries=5, verbosity=0)
+    seed = Entry.objects.get(slug="us-and-iran-hold-rare-direct-talks")
+    seed.title = "Edited by an editor"
+    seed.save()
+    extra = Entry.objects.create(title="Written here", slug="written-here", status="publish")
+    assert load_demo(entries=5, verbosity=0) is False
+    assert Entry.objects.get(pk=seed.pk).title == "Edited by an editor"
+    assert Entry.objects.filter(pk=extra.pk).exists()
+
+
+def test_a_deliberate_reset_brings_the_demo_back():
+    load_demo(entries=5, verbosity=0)
+    Entry.objects.filter(slug="us-and-iran-hold-rare-direct-talks").update(title="Edited")
+    Entry.objects.create(title="Written here", slug="written-here", status="publish")
+    assert load_demo(entries=5, verbosity=0, reset=True) is True
+    assert Entry.objects.get(slug="us-and-iran-hold-rare-direct-talks").title.startswith("U.S.")
+    assert not Entry.objects.filter(slug="written-here").exists()
+
+
+def test_the_seed_entry_was_last_modified_in_2007_not_when_the_demo_was_loaded():
+    load_demo(entries=0, verbosity=0)
+    seed = Entry.objects.get(slug="us-and-iran-hold-rare-direct-talks")
+    assert seed.modified_at.year == 2007
+    assert seed.published_on.isoformat() == "2007-03-10"

@@ -2,7 +2,6 @@
 
 import enum
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
@@ -16,6 +15,7 @@ from newsarchive import reader_state
 from newsarchive.comments import moderation, notifications
 from newsarchive.comments.forms import CHECK_AGAIN, CommentForm
 from newsarchive.models import Comment, DiscussionSettings, Entry, comment_links
+from newsarchive.throttle import client_ip
 from newsarchive.views import date_or_404, entry_page
 
 
@@ -38,20 +38,6 @@ class Refusal(enum.Enum):
 def public_entry_or_404(year, month, day, slug):
     published_on = date_or_404(year, month, day)
     return get_object_or_404(Entry.objects.public(), published_on=published_on, slug=slug)
-
-
-def client_ip(request):
-    """The commenter's address. Behind proxies (settings.TRUSTED_PROXIES of them: a load
-    balancer, say), REMOTE_ADDR is the nearest proxy's and the commenter's is the one the
-    outermost trusted proxy appended to X-Forwarded-For; what a client writes there itself,
-    further left, is never trusted."""
-    proxies = settings.TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [address for address in forwarded if address]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @require_POST

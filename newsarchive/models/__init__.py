@@ -29,6 +29,7 @@ from newsarchive.models.archives import (
     refiled,
     writer_name,
 )
+from newsarchive.models.attempts import FailedAttempt
 from newsarchive.models.comments import (
     Comment,
     CommentQuerySet,
@@ -67,6 +68,7 @@ __all__ = [
     "DiscussionSettings",
     "Entry",
     "EntryQuerySet",
+    "FailedAttempt",
     "MonthArchive",
     "MonthArchiveQuerySet",
     "OldPermalink",

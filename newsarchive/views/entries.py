@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_http_methods
 
-from newsarchive import content, metadata, reader_state
+from newsarchive import content, metadata, reader_state, throttle
 from newsarchive.caching import cached
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import (
@@ -89,10 +89,17 @@ def show_entry(request, entry, page=1):
     return entry_page(request, entry, page=page)
 
 
+WRONG_PASSWORD = "That password is not right. Please try again."
+
+
 def unlock(request, entry):
+    scope, target = "entry-password", str(entry.pk)
+    if throttle.is_throttled(scope, request, target):
+        return entry_page(request, entry, password_error=throttle.TOO_MANY, status=429)
     typed = request.POST.get("post_password", "")
     if not entry.password or not constant_time_compare(typed, entry.password):
-        return entry_page(request, entry, password_error=True, status=403)
+        throttle.failed(scope, request, target)
+        return entry_page(request, entry, password_error=WRONG_PASSWORD, status=403)
     reader_state.unlock(request, entry)
     return redirect(request.path)
 
