@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 
-from newsarchive.admin import comments, entries, taxonomy  # noqa: F401 - registers the admins
+from newsarchive.admin import accounts, comments, entries, taxonomy  # noqa: F401 - registers them
 
 admin.site.site_header = f"{settings.BLOG_NAME} administration"
 admin.site.site_title = settings.BLOG_NAME

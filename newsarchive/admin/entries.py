@@ -1,6 +1,5 @@
 """Filing entries: the changelist, its bulk actions, and the change form."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -10,8 +9,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from newsarchive.admin import queue
-from newsarchive.admin.base import URL_FIELDS, bound, intermediate, log_change
-from newsarchive.admin.forms import CategoryTreeField, FileIntoForm, RemoveFromForm, TagsForm
+from newsarchive.admin.base import (
+    URL_FIELDS,
+    ArchiveModelAdmin,
+    StoredValuesForm,
+    bound,
+    intermediate,
+    log_change,
+)
+from newsarchive.admin.forms import (
+    CategoryTreeField,
+    FileIntoForm,
+    RemoveFromForm,
+    TagNamesField,
+    TagsForm,
+)
 from newsarchive.models import Category, Comment, Entry
 from newsarchive.wxr.admin_views import admin_urls as wxr_import_urls
 
@@ -58,15 +70,16 @@ class EntryChangeList(ChangeList):
         self.result_list = Entry.attach_filing(self.result_list)
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(StoredValuesForm):
     categories = CategoryTreeField(
         required=False, help_text="An entry filed nowhere goes to Uncategorized."
     )
+    # The box shows the entry's tag names as it reads them back (not Python's text for a list).
+    tags = TagNamesField(required=False)
 
     class Meta:
         model = Entry
         fields = ["categories", "tags"]  # the admin's fieldsets add the rest
-        widgets = {"tags": forms.TextInput(attrs={"class": "vTextField tag-suggest"})}
 
 
 def comment_counts(status):
@@ -81,7 +94,7 @@ def comment_counts(status):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ArchiveModelAdmin):
     form = EntryForm
     formfield_overrides = URL_FIELDS
     list_display = [

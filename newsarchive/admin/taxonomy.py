@@ -8,7 +8,13 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from newsarchive.admin.base import URL_FIELDS, bound, intermediate
+from newsarchive.admin.base import (
+    URL_FIELDS,
+    ArchiveModelAdmin,
+    StoredValuesForm,
+    bound,
+    intermediate,
+)
 from newsarchive.admin.forms import CategoryChoiceField, MergeCategoryForm, MergeTagForm
 from newsarchive.models import Category, Source, Tag
 
@@ -16,7 +22,7 @@ from newsarchive.models import Category, Source, Tag
 admin.site.unregister(taggit.models.Tag)
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(StoredValuesForm):
     parent = CategoryChoiceField(required=False)
 
     class Meta:
@@ -31,7 +37,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ArchiveModelAdmin):
     form = CategoryForm
     list_display = ["tree_name", "slug", "entry_count"]
     list_per_page = 500
@@ -79,7 +85,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ArchiveModelAdmin):
     list_display = ["name", "slug", "entry_count"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -114,7 +120,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ArchiveModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
