@@ -4,7 +4,6 @@ the tag box."""
 import csv
 
 from django import forms
-from django.utils.text import slugify
 
 from newsarchive.models import Category, Tag
 
@@ -128,17 +127,8 @@ class TagsForm(forms.Form):
         tags = {tag.name: tag for tag in self.existing_tags()}
         for name in self.cleaned_data["tags"]:
             if name not in tags:
-                tags[name] = Tag.objects.create(name=name, slug=unique_tag_slug(name))
+                tags[name] = Tag.objects.create(name=name)
         return list(tags.values())
-
-
-def unique_tag_slug(name):
-    base = slugify(name, allow_unicode=True) or "tag"
-    slug, n = base, 1
-    while Tag.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 class MergeCategoryForm(forms.Form):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from newsarchive import suggestions
 from newsarchive.admin.base import log_change
-from newsarchive.admin.forms import TagNamesField, tag_names_text, unique_tag_slug
+from newsarchive.admin.forms import TagNamesField, tag_names_text
 from newsarchive.models import Category, Entry, Tag
 
 
@@ -42,9 +42,7 @@ def suggest_filing(request, model_admin, pk):
             messages.error(request, " ".join(error.messages))
             return redirect("admin:newsarchive_entry_queue_item", entry.pk)
         tags = [
-            Tag.objects.filter(name=name).first()
-            or Tag.objects.create(name=name, slug=unique_tag_slug(name))
-            for name in names
+            Tag.objects.filter(name=name).first() or Tag.objects.create(name=name) for name in names
         ]
         entries = Entry.objects.filter(pk=entry.pk)
         entries.file_under([category], replace=True)

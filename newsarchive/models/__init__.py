@@ -47,6 +47,9 @@ from newsarchive.models.taxonomy import (
     Source,
     Tag,
     TaggedEntry,
+    address_or_none,
+    addressable_slug,
+    is_addressable,
 )
 
 __all__ = [
@@ -55,7 +58,7 @@ __all__ = [
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
     "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "PreparedQuery",
     "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager", "Source", "Tag",
-    "TaggedEntry",
-    "blog_timezone", "is_showable", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
-    "stored_slug", "thread", "writer_name",
+    "TaggedEntry", "address_or_none", "addressable_slug", "blog_timezone", "is_addressable",
+    "is_showable", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled", "stored_slug",
+    "thread", "writer_name",
 ]  # fmt: skip
