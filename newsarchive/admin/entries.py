@@ -108,7 +108,7 @@ class EntryAdmin(ArchiveModelAdmin):
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["source", "author", "parent"]
-    readonly_fields = ["comment_summary", "comment_list"]
+    readonly_fields = ["comment_summary", "comment_list", "approved_comment_list"]
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "body", "excerpt"]}),
         (
@@ -194,6 +194,26 @@ class EntryAdmin(ArchiveModelAdmin):
         # Staff see entries that are not public yet on the site, with a banner: a preview.
         return entry.get_absolute_url()
 
+    def get_fieldsets(self, request, obj=None):
+        """Comments awaiting moderation, spam and trash are for those who moderate: others
+        see the approved comments, which readers see too."""
+        if self.may_read_comments(request):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [
+                "approved_comment_list" if field == "comment_list" else field
+                for field in options["fields"]
+            ]})
+            for name, options in self.fieldsets
+        ]  # fmt: skip
+
+    @staticmethod
+    def may_read_comments(request):
+        user = request.user
+        return user.has_perm("newsarchive.view_comment") or user.has_perm(
+            "newsarchive.change_comment"
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         entry = self.get_object(request, object_id) if object_id else None
         is_preview = entry is not None and not entry.is_public
@@ -253,6 +273,18 @@ class EntryAdmin(ArchiveModelAdmin):
             ),
         )
         return format_html('<ul class="comment-list">{}</ul>', rows) if rows else "No comments."
+
+    @admin.display(description="latest approved comments")
+    def approved_comment_list(self, entry):
+        if entry.pk is None:
+            return ""
+        latest = entry.comments.approved().order_by("-submitted_at")[:20]
+        rows = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            ((c.author_name, Truncator(c.body).chars(80)) for c in latest),
+        )
+        return format_html('<ul class="comment-list">{}</ul>', rows) if rows else "None."
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

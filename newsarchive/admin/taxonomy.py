@@ -3,6 +3,7 @@
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models.deletion import ProtectedError
 from django.http import JsonResponse
 from django.urls import path
@@ -101,7 +102,10 @@ class TagAdmin(ArchiveModelAdmin):
         ]
 
     def suggest_view(self, request):
-        """Tag names starting with what is typed, most used first (for the tag fields)."""
+        """Tag names starting with what is typed, most used first (for the tag fields), for
+        those who may see the tags."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         typed = request.GET.get("q", "").strip()
         tags = Tag.objects.filter(name__istartswith=typed).order_by("-entry_count", "name")
         return JsonResponse({"tags": list(tags.values_list("name", flat=True)[:15])})

@@ -74,7 +74,10 @@ def page_detail(request, path):
 
 
 def show_entry(request, entry, page=1):
-    if not entry.is_public and not request.user.is_staff:
+    if not entry.is_public and not (
+        request.user.has_perm("newsarchive.view_entry")
+        or request.user.has_perm("newsarchive.change_entry")
+    ):
         raise Http404("No such entry.")
     Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
