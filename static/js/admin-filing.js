@@ -10,7 +10,11 @@
     box.placeholder = "Find a category";
     box.setAttribute("aria-label", "Find a category");
     box.className = "category-filter";
-    list.parentNode.insertBefore(box, list);
+    // Box and list in one block, so the admin's row lays them out as one field.
+    var field = document.createElement("div");
+    field.className = "category-field";
+    list.parentNode.insertBefore(field, list);
+    field.append(box, list);
     box.addEventListener("input", function () {
       var typed = box.value.trim().toLowerCase();
       list.querySelectorAll("label").forEach(function (label) {
