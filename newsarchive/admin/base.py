@@ -27,7 +27,8 @@ def same_text(stored, sent):
 class StoredValuesForm(forms.ModelForm):
     """A change form that writes back exactly what was stored in every field the editor left
     alone. Saved untouched, an object is left as it was: text keeps its line breaks and its
-    surrounding white space, times keep the microseconds the time box does not show."""
+    surrounding white space, times keep the microseconds the time box does not show, and a
+    stored value today's rules refuse is kept rather than refused."""
 
     @cached_property
     def changed_data(self):
@@ -39,6 +40,20 @@ class StoredValuesForm(forms.ModelForm):
         if not isinstance(field, forms.CharField) or field.disabled:
             return False
         return same_text(self[name].initial, self[name].data)
+
+    def full_clean(self):
+        """A field the editor left alone keeps its stored value even where today's rules
+        would refuse it (an imported post without a title, WordPress's percent-encoded slugs,
+        a login with a space): what was stored is not the editor's mistake to correct before
+        anything else can be saved. A field they changed is checked as always."""
+        super().full_clean()
+        if not self.is_bound or self.instance.pk is None:
+            return
+        for name in [name for name in self.errors if name in self.fields]:
+            stored = self.stored_value(name)
+            if stored is not None and name not in self.changed_data:
+                del self.errors[name]
+                self.cleaned_data[name] = stored[0]
 
     def clean(self):
         cleaned = super().clean()

@@ -288,7 +288,8 @@ class EntryAdmin(ArchiveModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.ensure_category()
+        if form.instance.kind == Entry.Kind.POST:  # pages are filed nowhere, as in WordPress
+            form.instance.ensure_category()
 
     # --- Bulk actions ---------------------------------------------------------------------
 
