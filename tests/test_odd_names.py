@@ -207,7 +207,7 @@ def assert_every_page_answers(client, entry):
     for url in sorted(listed):
         visit(client, url)
         if "/feed/" not in url:
-            visit(client, f"{urlsplit(url).path.split('page/')[0]}feed/")
+            visit(client, re.sub(r"page/[0-9]+/$", "", urlsplit(url).path) + "feed/")
     return listed
 
 
