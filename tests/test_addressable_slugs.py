@@ -202,8 +202,9 @@ def test_the_sidebar_lists_provenance_without_a_link_when_its_slug_makes_none(cl
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_gives_old_rows_addressable_slugs():
-    before = [("newsarchive", "0015_search_index_by_day")]
     executor = MigrationExecutor(connection)
+    this = executor.loader.get_migration("newsarchive", "0017_addressable_slugs")
+    before = [parent for parent in this.dependencies if parent[0] == "newsarchive"]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     Tag, Category, Source = (old.get_model("newsarchive", m) for m in ("Tag", "Category", "Source"))
