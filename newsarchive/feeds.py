@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds at WordPress's addresses: entries, per category and tag, comments."""
 
+import re
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -12,8 +14,32 @@ from newsarchive.views import date_or_404
 
 FEED_LENGTH = 10
 
+# What XML 1.0 cannot carry (Django's feed writer refuses it): control characters but tab and
+# line breaks, which a paste or an import can leave in a name or a text.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-class LatestEntriesFeed(Feed):
+
+def xml_safe(value):
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(item) for item in value)
+    return value
+
+
+class XMLFeed(Feed):
+    """A feed that leaves out what XML cannot carry rather than failing whole."""
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed = xml_safe(feed.feed)
+        feed.items = xml_safe(feed.items)
+        return feed
+
+
+class LatestEntriesFeed(XMLFeed):
     title = settings.BLOG_NAME
     description = settings.BLOG_TAGLINE
     link = "/"
@@ -93,7 +119,7 @@ class TagFeed(LatestEntriesFeed):
         return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
 
 
-class LatestCommentsFeed(Feed):
+class LatestCommentsFeed(XMLFeed):
     """Approved comments on entries anyone may read (never a password-protected entry's);
     commenters' email addresses never appear."""
 

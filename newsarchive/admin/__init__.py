@@ -6,7 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from newsarchive import throttle
-from newsarchive.admin import comments, entries, taxonomy  # noqa: F401 - registers the admins
+from newsarchive.admin import accounts, comments, entries, taxonomy  # noqa: F401 - registers them
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from newsarchive.admin.base import URL_FIELDS
+from newsarchive.admin.base import URL_FIELDS, ArchiveModelAdmin
 from newsarchive.comments import moderation, notifications
 from newsarchive.models import Comment, DiscussionSettings, Entry
 
@@ -34,7 +34,7 @@ class EntryWithPendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ArchiveModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["author", "excerpt", "entry_link", "status", "ip_address", "submitted_at"]
     list_display_links = ["excerpt"]
@@ -157,7 +157,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
+class DiscussionSettingsAdmin(ArchiveModelAdmin):
     """One row of settings: the list page goes straight to it."""
 
     fieldsets = [

@@ -1,6 +1,5 @@
 """Filing entries: the changelist, its bulk actions, and the change form."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -10,8 +9,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from newsarchive.admin import queue
-from newsarchive.admin.base import URL_FIELDS, bound, intermediate, log_change
-from newsarchive.admin.forms import CategoryTreeField, FileIntoForm, RemoveFromForm, TagsForm
+from newsarchive.admin.base import (
+    URL_FIELDS,
+    ArchiveModelAdmin,
+    StoredValuesForm,
+    bound,
+    intermediate,
+    log_change,
+)
+from newsarchive.admin.forms import (
+    CategoryTreeField,
+    FileIntoForm,
+    RemoveFromForm,
+    TagNamesField,
+    TagsForm,
+)
 from newsarchive.models import Category, Comment, Entry
 from newsarchive.wxr.admin_views import admin_urls as wxr_import_urls
 
@@ -58,15 +70,16 @@ class EntryChangeList(ChangeList):
         self.result_list = Entry.attach_filing(self.result_list)
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(StoredValuesForm):
     categories = CategoryTreeField(
         required=False, help_text="An entry filed nowhere goes to Uncategorized."
     )
+    # The box shows the entry's tag names as it reads them back (not Python's text for a list).
+    tags = TagNamesField(required=False)
 
     class Meta:
         model = Entry
         fields = ["categories", "tags"]  # the admin's fieldsets add the rest
-        widgets = {"tags": forms.TextInput(attrs={"class": "vTextField tag-suggest"})}
 
 
 def comment_counts(status):
@@ -81,7 +94,7 @@ def comment_counts(status):
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(ArchiveModelAdmin):
     form = EntryForm
     formfield_overrides = URL_FIELDS
     list_display = [
@@ -95,7 +108,7 @@ class EntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["source", "author", "parent"]
-    readonly_fields = ["comment_summary", "comment_list"]
+    readonly_fields = ["comment_summary", "comment_list", "approved_comment_list"]
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "body", "excerpt"]}),
         (
@@ -181,6 +194,26 @@ class EntryAdmin(admin.ModelAdmin):
         # Staff see entries that are not public yet on the site, with a banner: a preview.
         return entry.get_absolute_url()
 
+    def get_fieldsets(self, request, obj=None):
+        """Comments awaiting moderation, spam and trash are for those who moderate: others
+        see the approved comments, which readers see too."""
+        if self.may_read_comments(request):
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [
+                "approved_comment_list" if field == "comment_list" else field
+                for field in options["fields"]
+            ]})
+            for name, options in self.fieldsets
+        ]  # fmt: skip
+
+    @staticmethod
+    def may_read_comments(request):
+        user = request.user
+        return user.has_perm("newsarchive.view_comment") or user.has_perm(
+            "newsarchive.change_comment"
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         entry = self.get_object(request, object_id) if object_id else None
         is_preview = entry is not None and not entry.is_public
@@ -241,9 +274,22 @@ class EntryAdmin(admin.ModelAdmin):
         )
         return format_html('<ul class="comment-list">{}</ul>', rows) if rows else "No comments."
 
+    @admin.display(description="latest approved comments")
+    def approved_comment_list(self, entry):
+        if entry.pk is None:
+            return ""
+        latest = entry.comments.approved().order_by("-submitted_at")[:20]
+        rows = format_html_join(
+            "",
+            "<li>{}: {}</li>",
+            ((c.author_name, Truncator(c.body).chars(80)) for c in latest),
+        )
+        return format_html('<ul class="comment-list">{}</ul>', rows) if rows else "None."
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.ensure_category()
+        if form.instance.kind == Entry.Kind.POST:  # pages are filed nowhere, as in WordPress
+            form.instance.ensure_category()
 
     # --- Bulk actions ---------------------------------------------------------------------
 

@@ -1,14 +1,14 @@
 """The Uncategorized queue: unfiled entries, oldest first, each with suggested categories."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from newsarchive import suggestions
 from newsarchive.admin.base import log_change
-from newsarchive.admin.forms import unique_tag_slug
+from newsarchive.admin.forms import TagNamesField, tag_names_text
 from newsarchive.models import Category, Entry, Tag
 
 
@@ -36,11 +36,13 @@ def suggest_filing(request, model_admin, pk):
     entry = get_object_or_404(Entry.objects.select_related("source"), pk=pk)
     if request.method == "POST":
         category = get_object_or_404(Category, pk=request.POST.get("category"))
-        names = [n.strip() for n in request.POST.get("tags", "").split(",") if n.strip()]
+        try:
+            names = TagNamesField(required=False).clean(request.POST.get("tags", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("admin:newsarchive_entry_queue_item", entry.pk)
         tags = [
-            Tag.objects.filter(name=name).first()
-            or Tag.objects.create(name=name, slug=unique_tag_slug(name))
-            for name in names
+            Tag.objects.filter(name=name).first() or Tag.objects.create(name=name) for name in names
         ]
         entries = Entry.objects.filter(pk=entry.pk)
         entries.file_under([category], replace=True)
@@ -56,7 +58,10 @@ def suggest_filing(request, model_admin, pk):
         "title": "Uncategorized queue",
         "opts": Entry._meta,
         "entry": entry,
-        "suggestions": suggestions.suggest(entry),
+        "suggestions": [
+            (suggestion, tag_names_text(suggestion.tags))
+            for suggestion in suggestions.suggest(entry)
+        ],
         "waiting": suggestions.unfiled_entries().count(),
         "skip_url": f"{reverse('admin:newsarchive_entry_queue')}?after={entry.pk}",
     }

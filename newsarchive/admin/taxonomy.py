@@ -3,12 +3,19 @@
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models.deletion import ProtectedError
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from newsarchive.admin.base import URL_FIELDS, bound, intermediate
+from newsarchive.admin.base import (
+    URL_FIELDS,
+    ArchiveModelAdmin,
+    StoredValuesForm,
+    bound,
+    intermediate,
+)
 from newsarchive.admin.forms import CategoryChoiceField, MergeCategoryForm, MergeTagForm
 from newsarchive.models import Category, Source, Tag
 
@@ -16,7 +23,7 @@ from newsarchive.models import Category, Source, Tag
 admin.site.unregister(taggit.models.Tag)
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(StoredValuesForm):
     parent = CategoryChoiceField(required=False)
 
     class Meta:
@@ -31,7 +38,7 @@ class CategoryForm(forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ArchiveModelAdmin):
     form = CategoryForm
     list_display = ["tree_name", "slug", "entry_count"]
     list_per_page = 500
@@ -79,7 +86,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ArchiveModelAdmin):
     list_display = ["name", "slug", "entry_count"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -95,7 +102,10 @@ class TagAdmin(admin.ModelAdmin):
         ]
 
     def suggest_view(self, request):
-        """Tag names starting with what is typed, most used first (for the tag fields)."""
+        """Tag names starting with what is typed, most used first (for the tag fields), for
+        those who may see the tags."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         typed = request.GET.get("q", "").strip()
         tags = Tag.objects.filter(name__istartswith=typed).order_by("-entry_count", "name")
         return JsonResponse({"tags": list(tags.values_list("name", flat=True)[:15])})
@@ -114,7 +124,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ArchiveModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,7 +9,15 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from newsarchive.caching import cached
-from newsarchive.models import SUMMARY_FIELDS, Category, Entry, MonthArchive, Provenance, Tag
+from newsarchive.models import (
+    SUMMARY_FIELDS,
+    Category,
+    Entry,
+    MonthArchive,
+    Provenance,
+    Tag,
+    address_or_none,
+)
 
 register = template.Library()
 
@@ -78,6 +86,7 @@ def top_provenance():
     titles = dict(Provenance.Kind.choices)
     groups = {}
     for row in Provenance.objects.top(PROVENANCE_SIZE):
+        row.address = address_or_none(row)  # None: listed by name, without a link
         groups.setdefault(row.kind, []).append(row)
     return [
         (f"{titles[kind]}s", groups[kind])

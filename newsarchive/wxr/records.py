@@ -2,12 +2,14 @@
 
 Values are kept as WordPress wrote them (content, slugs, guids, meta values); only numbers,
 flags and dates are interpreted. Dates are checked here so a bad one is reported with its
-line rather than failing somewhere in the database.
+line rather than failing somewhere in the database. A term slug that cannot make an address
+(`a/b`, `..`) is replaced by one that can, the same every time (addressable_slug).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from newsarchive.models import Category, Tag, addressable_slug
 from newsarchive.wxr.parser import WXRError, read_elements
 from newsarchive.wxr.text import sticky_ids
 
@@ -122,30 +124,49 @@ def term(element):
     if element.key == "wp:category":
         return Term(
             "category",
-            value("wp:category_nicename").strip(),
-            value("wp:cat_name").strip(),
+            *term_slug_and_name(value("wp:category_nicename"), value("wp:cat_name"), "category"),
             number(value("wp:term_id")),
-            value("wp:category_parent").strip(),
+            term_slug(value("wp:category_parent"), "category"),
             value("wp:category_description"),
         )
     if element.key == "wp:tag":
         return Term(
             "post_tag",
-            value("wp:tag_slug").strip(),
-            value("wp:tag_name").strip(),
+            *term_slug_and_name(value("wp:tag_slug"), value("wp:tag_name"), "post_tag"),
             number(value("wp:term_id")),
             "",
             value("wp:tag_description"),
         )
     taxonomy = value("wp:term_taxonomy").strip()
+    taxonomy = "post_tag" if taxonomy == "tag" else taxonomy
     return Term(
-        "post_tag" if taxonomy == "tag" else taxonomy,
-        value("wp:term_slug").strip(),
-        value("wp:term_name").strip(),
+        taxonomy,
+        *term_slug_and_name(value("wp:term_slug"), value("wp:term_name"), taxonomy),
         number(value("wp:term_id")),
-        value("wp:term_parent").strip(),
+        term_slug(value("wp:term_parent"), taxonomy),
         value("wp:term_description"),
     )
+
+
+# The longest slug each taxonomy stores.
+SLUG_LENGTHS = {
+    "category": Category._meta.get_field("slug").max_length,
+    "post_tag": Tag._meta.get_field("slug").max_length,
+}
+
+
+def term_slug(slug, taxonomy, name=""):
+    """A term's slug as stored: as written (cut to what its column holds) unless it cannot make
+    an address; "" when none can be made (the importer skips the term and says so)."""
+    slug = slug.strip()
+    if not slug:
+        return ""
+    return addressable_slug(slug, name, fallback="", max_length=SLUG_LENGTHS.get(taxonomy))
+
+
+def term_slug_and_name(slug, name, taxonomy):
+    name = name.strip()
+    return term_slug(slug, taxonomy, name), name
 
 
 def item(element):
@@ -159,7 +180,7 @@ def item(element):
             if nicename is not None:
                 domain = child.attrs.get("domain", "category")
                 taxonomy = "post_tag" if domain == "tag" else domain
-                terms.append((taxonomy, nicename.strip(), child.text.strip()))
+                terms.append((taxonomy, *term_slug_and_name(nicename, child.text, taxonomy)))
         elif key == "wp:postmeta":
             meta.append((child.value("wp:meta_key"), child.value("wp:meta_value")))
         elif key == "wp:comment":

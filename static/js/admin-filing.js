@@ -10,7 +10,11 @@
     box.placeholder = "Find a category";
     box.setAttribute("aria-label", "Find a category");
     box.className = "category-filter";
-    list.parentNode.insertBefore(box, list);
+    // Box and list in one block, so the admin's row lays them out as one field.
+    var field = document.createElement("div");
+    field.className = "category-field";
+    list.parentNode.insertBefore(field, list);
+    field.append(box, list);
     box.addEventListener("input", function () {
       var typed = box.value.trim().toLowerCase();
       list.querySelectorAll("label").forEach(function (label) {
@@ -20,6 +24,21 @@
     });
   }
 
+  // Tag boxes hold names separated by commas; a name holding a comma or a double quote is
+  // written in double quotes, its quotes doubled (as newsarchive/admin/forms.py reads them).
+  function written(name) {
+    return /[,"]/.test(name) ? '"' + name.replace(/"/g, '""') + '"' : name;
+  }
+
+  function lastSeparator(text) {
+    var quoted = false, at = -1;
+    for (var i = 0; i < text.length; i++) {
+      if (text[i] === '"') quoted = !quoted;
+      else if (text[i] === "," && !quoted) at = i;
+    }
+    return at;
+  }
+
   function tagSuggestions(input, url) {
     var list = document.createElement("datalist");
     list.id = input.id + "-suggestions";
@@ -27,19 +46,19 @@
     input.parentNode.appendChild(list);
     var pending;
     input.addEventListener("input", function () {
-      var parts = input.value.split(",");
-      var typed = parts[parts.length - 1].trim();
-      var done = parts.slice(0, -1).map(function (p) { return p.trim(); }).filter(Boolean);
+      var cut = lastSeparator(input.value);
+      var done = input.value.slice(0, cut + 1);
+      var typed = input.value.slice(cut + 1).trim().replace(/^"/, "");
       clearTimeout(pending);
       if (!typed) return;
       pending = setTimeout(function () {
         fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
-          .then(function (response) { return response.json(); })
+          .then(function (response) { return response.ok ? response.json() : { tags: [] }; })
           .then(function (data) {
             list.replaceChildren();
             data.tags.forEach(function (name) {
               var option = document.createElement("option");
-              option.value = done.concat([name]).join(", ");
+              option.value = (done ? done + " " : "") + written(name);
               list.appendChild(option);
             });
           });
