@@ -1,0 +1,169 @@
+"""Dates outside what the archive can show (newsarchive/models/archives.py: EARLIEST_DAY …
+LATEST_DAY) are refused by the admin's forms with a clear error and by the database itself; the
+migration that added the database's refusal stops, listing them, if any are stored already.
+Every page tolerates the extreme dates the database can hold: test_extreme_dates_pages.py."""
+
+import datetime
+import importlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from newsarchive.models import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
+    Comment,
+    Entry,
+)
+from tests.factories import make_comment, make_entry
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+TICK = datetime.timedelta(microseconds=1)
+# Just outside, and far outside, at both ends: what a faulty import brings (year 1 in GMT is
+# WordPress's empty date read as a date) and the largest Python can hold.
+OUTSIDE = [
+    EARLIEST_MOMENT - TICK,
+    datetime.datetime(1, 1, 1, tzinfo=UTC),
+    datetime.datetime(999, 12, 31, 23, 59, tzinfo=UTC),
+    LATEST_MOMENT + TICK,
+    datetime.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+]
+INSIDE = [EARLIEST_MOMENT, LATEST_MOMENT]
+# Every stored date the archive shows or files by: (model, field, a value outside).
+STORED_DATES = [
+    *((Entry, "published_at", moment) for moment in OUTSIDE),
+    *((Entry, "modified_at", moment) for moment in OUTSIDE),
+    (Entry, "published_on", EARLIEST_DAY - datetime.timedelta(days=1)),
+    (Entry, "published_on", LATEST_DAY + datetime.timedelta(days=1)),
+    *((Comment, "submitted_at", moment) for moment in OUTSIDE),
+]
+
+
+def entry_form(moment, **overrides):
+    """The admin's entry form as a browser posts it, dated `moment` in UTC."""
+    return {
+        "title": "Envoys meet",
+        "slug": "envoys-meet",
+        "body": "Text.",
+        "status": "publish",
+        "published_at_0": f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}",
+        "published_at_1": f"{moment:%H:%M:%S}",
+        "kind": "post",
+        "tags": "",
+        "menu_order": "0",
+        "comments_open": "on",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def in_utc(settings):
+    # The form's fields are read in the current time zone: UTC, so that each value is the
+    # moment named above.
+    settings.TIME_ZONE = "UTC"
+
+
+@pytest.mark.parametrize("moment", OUTSIDE, ids=str)
+def test_the_admin_refuses_an_entry_dated_outside_the_range_with_a_clear_error(
+    admin_client, in_utc, moment
+):
+    response = admin_client.post("/admin/newsarchive/entry/add/", entry_form(moment))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["published_at"]
+    assert "Choose a date from January 2, 1000 to December 30, 9998" in errors["published_at"][0]
+    assert "Choose a date from January 2, 1000 to December 30, 9998" in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+@pytest.mark.parametrize("moment", OUTSIDE, ids=str)
+def test_the_admin_refuses_to_redate_an_entry_outside_the_range(admin_client, in_utc, moment):
+    entry = make_entry(slug="envoys-meet")
+    before = Entry.objects.values().get()
+    response = admin_client.post(f"/admin/newsarchive/entry/{entry.pk}/change/", entry_form(moment))
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["published_at"]
+    assert Entry.objects.values().get() == before
+
+
+@pytest.mark.parametrize("moment", INSIDE, ids=str)
+def test_the_admin_accepts_the_ranges_own_edges(admin_client, in_utc, moment):
+    # The edges are in the future or the far past: save as a draft either way.
+    data = entry_form(moment.replace(microsecond=0), status="draft")
+    response = admin_client.post("/admin/newsarchive/entry/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Entry.objects.get().published_at == moment.replace(microsecond=0)
+
+
+@pytest.mark.parametrize("moment", OUTSIDE, ids=str)
+def test_a_comment_dated_outside_the_range_does_not_validate(moment):
+    comment = Comment(entry=make_entry(), author_name="A", body="B", submitted_at=moment)
+    with pytest.raises(ValidationError) as refused:
+        comment.full_clean()
+    assert list(refused.value.message_dict) == ["submitted_at"]
+    assert "Choose a date from January 2, 1000" in refused.value.message_dict["submitted_at"][0]
+
+
+@pytest.mark.parametrize(("model", "field", "value"), STORED_DATES, ids=str)
+def test_the_database_refuses_every_stored_date_outside_the_range(model, field, value):
+    entry = make_entry()
+    row = make_comment(entry) if model is Comment else entry
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=row.pk).update(**{field: value})
+    assert getattr(model.objects.get(pk=row.pk), field) == getattr(row, field)
+
+
+@pytest.mark.parametrize(
+    ("model", "field"), [("entry", "published_at"), ("comment", "submitted_at")]
+)
+def test_the_database_keeps_the_ranges_own_edges(model, field):
+    entry = make_entry(status="draft")
+    row = make_comment(entry) if model == "comment" else entry
+    for moment in INSIDE:
+        type(row).objects.filter(pk=row.pk).update(**{field: moment})
+        assert getattr(type(row).objects.get(pk=row.pk), field) == moment
+
+
+def store_without_the_check(model, field, value, pk):
+    """Store an unshowable date as an older version of the schema could: the check is lifted
+    inside this test's transaction (SQLite: for the connection; PostgreSQL: dropped, and
+    restored when the test's transaction rolls back)."""
+    table = model._meta.db_table
+    column = model._meta.get_field(field).column
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:
+            # Checked now: ALTER TABLE refuses to run with deferred checks pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            constraint = f"{model._meta.model_name}_{field}_showable"
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}"')
+        value = connection.ops.adapt_datetimefield_value(value)
+        cursor.execute(f'UPDATE "{table}" SET "{column}" = %s WHERE id = %s', [value, pk])
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def test_the_migration_stops_at_unshowable_rows_and_lists_them_unchanged():
+    from django.apps import apps
+
+    migration = importlib.import_module("newsarchive.migrations.0018_showable_dates")
+    entry = make_entry(slug="faulty-import")
+    comment = make_comment(make_entry())
+    migration.refuse_unshowable_dates(apps, None)  # nothing outside: goes on
+    year_one = datetime.datetime(1, 1, 1, tzinfo=UTC)
+    store_without_the_check(Entry, "published_at", year_one, entry.pk)
+    store_without_the_check(Comment, "submitted_at", year_one, comment.pk)
+    with pytest.raises(migration.UnshowableDates) as stopped:
+        migration.refuse_unshowable_dates(apps, None)
+    message = str(stopped.value)
+    assert message.startswith("2 row(s) are dated outside what the archive can show")
+    assert f"newsarchive_entry id {entry.pk}: published_at = 0001-01-01" in message
+    assert f"newsarchive_comment id {comment.pk}: submitted_at = 0001-01-01" in message
+    assert "Correct their dates (or delete them)" in message
+    assert Entry.objects.filter(pk=entry.pk, published_at=year_one).exists()
