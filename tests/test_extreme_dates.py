@@ -1,7 +1,8 @@
 """Dates outside what the archive can show (newsarchive/models/archives.py: EARLIEST_DAY …
 LATEST_DAY) are refused by the admin's forms with a clear error and by the database itself; the
 migration that added the database's refusal stops, listing them, if any are stored already.
-Every page tolerates the extreme dates the database can hold: test_extreme_dates_pages.py."""
+Every address dated outside the range is a 404, and every page tolerates the extreme dates the
+database can hold."""
 
 import datetime
 import importlib
@@ -19,6 +20,7 @@ from newsarchive.models import (
     Entry,
 )
 from tests.factories import make_comment, make_entry
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +169,34 @@ def test_the_migration_stops_at_unshowable_rows_and_lists_them_unchanged():
     assert f"newsarchive_comment id {comment.pk}: submitted_at = 0001-01-01" in message
     assert "Correct their dates (or delete them)" in message
     assert Entry.objects.filter(pk=entry.pk, published_at=year_one).exists()
+
+
+DATED_ROUTES = [route for route in all_routes() if "year" in {p.name for p in route.parameters}]
+YEARS_OUTSIDE = ["0000", "0001", "0999", "9999"]
+
+
+@pytest.mark.parametrize("route", DATED_ROUTES, ids=str)
+def test_every_dated_address_outside_the_range_is_a_404(client, route):
+    make_entry(slug="story")
+    for year in YEARS_OUTSIDE:
+        for month, day in [("01", "01"), ("12", "31")]:
+            values = {"year": year, "month": month, "day": day, "slug": "story"}
+            address = route.address({**values, "page": "2", "number": "2"})
+            assert client.get(address).status_code == 404, address
+            assert client.post(address).status_code in (404, 405), address
+
+
+@pytest.mark.parametrize("year", YEARS_OUTSIDE)
+def test_wordpress_date_links_outside_the_range_are_404s(client, year):
+    make_entry()
+    for value in [year, f"{year}12", f"{year}1231", f"{year}0101"]:
+        assert client.get(f"/?m={value}").status_code == 404, value
+
+
+@pytest.mark.parametrize("year", ["0", "0000", "0999", "9999", "10000", "9" * 30, "0" * 30 + "1"])
+def test_searching_a_year_outside_the_range_finds_nothing(client, year):
+    make_entry(title="Envoys meet")
+    response = client.get(f"/search/?q=envoys&year={year}")
+    assert response.status_code == 200
+    assert not response.context["entries"]
+    assert client.get("/search/?q=envoys&year=2007").context["entries"]

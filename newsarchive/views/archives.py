@@ -25,6 +25,7 @@ from newsarchive.models import (
     MonthArchive,
     Provenance,
     Tag,
+    is_showable,
 )
 
 
@@ -155,14 +156,19 @@ def month_param_url(value):
     if month:
         date_or_404(year, month, 1)
         return reverse("archive-month", kwargs={"year": year, "month": month})
+    date_or_404(year, 1, 1)
     return reverse("archive-year", kwargs={"year": year})
 
 
 def date_or_404(year, month, day):
+    """The day, if it is one the archive can show."""
     try:
-        return datetime.date(year, month, day)
+        date = datetime.date(year, month, day)
     except ValueError:
         raise Http404("No such date.") from None
+    if not is_showable(date):
+        raise Http404("No such date in the archive.")
+    return date
 
 
 class DateArchiveMixin(EntryListMixin):
