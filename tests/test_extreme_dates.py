@@ -8,8 +8,11 @@ import datetime
 import importlib
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newsarchive.models import (
     EARLIEST_DAY,
@@ -18,8 +21,16 @@ from newsarchive.models import (
     LATEST_MOMENT,
     Comment,
     Entry,
+    is_showable,
 )
-from tests.factories import make_comment, make_entry
+from newsarchive.sitemaps import SITEMAPS
+from tests.factories import (
+    make_category,
+    make_comment,
+    make_entry,
+    make_source,
+    make_tag,
+)
 from tests.routes import all_routes
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +211,110 @@ def test_searching_a_year_outside_the_range_finds_nothing(client, year):
     assert response.status_code == 200
     assert not response.context["entries"]
     assert client.get("/search/?q=envoys&year=2007").context["entries"]
+
+
+# Any moment Python can hold, the range's edges and a tick either side of them most often, in
+# zones from UTC-12 to UTC+14 (and one whose offset had seconds until 1972). What the archive
+# cannot show is refused when stored; whatever is stored, every page that shows it answers.
+ZONES = ["America/New_York", "UTC", "Etc/GMT+12", "Pacific/Kiritimati", "Asia/Kolkata",
+         "Africa/Monrovia"]  # fmt: skip
+EDGES = [EARLIEST_MOMENT, EARLIEST_MOMENT + TICK, LATEST_MOMENT, LATEST_MOMENT - TICK, *OUTSIDE]
+moments = st.one_of(
+    st.sampled_from(EDGES),
+    st.datetimes(timezones=st.just(UTC)),
+    st.datetimes(
+        min_value=EARLIEST_MOMENT.replace(tzinfo=None),
+        max_value=LATEST_MOMENT.replace(tzinfo=None),
+        timezones=st.just(UTC),
+    ),
+)
+
+
+def stored_if_showable(make, moment):
+    """What `make()` stores, or None when it was refused: as it must be exactly when the
+    moment is outside what the archive can show."""
+    try:
+        with transaction.atomic():
+            made = make()
+    except (ValidationError, IntegrityError):
+        assert not is_showable(moment), moment
+        return None
+    assert is_showable(moment), moment
+    return made
+
+
+def pages_showing(entry):
+    """Every public page that shows this entry or its comments."""
+    day = entry.published_on
+    return [
+        "/",
+        entry.get_absolute_url(),
+        f"/{day.year:04d}/",
+        f"/{day.year:04d}/{day.month:02d}/",
+        f"/{day.year:04d}/{day.month:02d}/{day.day:02d}/",
+        "/category/world/",
+        "/tag/iran/",
+        "/source/associated-press/",
+        "/search/?q=envoys&year=" + str(day.year),
+        "/feed/",
+        "/feed/atom/",
+        "/comments/feed/",
+        entry.get_comments_feed_url(),
+        "/sitemap.xml",
+        *(f"/sitemap-{section}.xml" for section in SITEMAPS),
+    ]
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(zone=st.sampled_from(ZONES), published=moments, commented=moments)
+def test_every_page_answers_for_entries_and_comments_at_any_moment(
+    client, admin_client, settings, zone, published, commented
+):
+    settings.TIME_ZONE = zone
+    with transaction.atomic():
+        cache.clear()
+        try:
+            show_everywhere(client, admin_client, published, commented)
+        finally:
+            transaction.set_rollback(True)
+
+
+def show_everywhere(client, admin_client, published, commented):
+    """An entry published and commented on at these moments (if the archive can show them),
+    and every page that shows them."""
+    world, iran, source = make_category("World"), make_tag("Iran"), make_source()
+    attribution = {
+        "source": source,
+        "byline": "Scheherezade Faramarzi, Associated Press Writer",
+        "dateline": "BAGHDAD",
+        "categories": [world],
+        "tags": [iran],
+    }
+    # An entry readers see, with a comment at the moment (a future entry is only staff's).
+    seen = make_entry(title="Envoys meet again", **attribution)
+    stored_if_showable(lambda: make_comment(seen, submitted_at=commented), commented)
+    for address in [seen.get_absolute_url(), seen.get_comments_feed_url(), "/comments/feed/"]:
+        assert client.get(address).status_code == 200, address
+    entry = stored_if_showable(
+        lambda: make_entry(title="Envoys meet", published_at=published, **attribution),
+        published,
+    )
+    if entry is None:
+        return
+    stored_if_showable(lambda: make_comment(entry, submitted_at=commented), commented)
+    entry.refresh_from_db()
+    for address in pages_showing(entry):
+        response = client.get(address)
+        assert response.status_code in (200, 404), (address, response.status_code)
+    # Staff see entries dated in the future too, and may delete any entry.
+    assert admin_client.get(entry.get_absolute_url()).status_code == 200
+    change = f"/admin/newsarchive/entry/{entry.pk}/"
+    assert admin_client.get(f"{change}change/").status_code == 200
+    assert admin_client.get("/admin/newsarchive/entry/").status_code == 200
+    assert admin_client.get("/admin/newsarchive/comment/").status_code == 200
+    assert admin_client.post(f"{change}delete/", {"post": "yes"}).status_code == 302
+    assert not Entry.objects.filter(pk=entry.pk).exists()

@@ -256,7 +256,9 @@ class Entry(models.Model):
 
     def derive_fields(self):
         """Fill the fields computed from others. save() calls it; bulk loaders, which skip
-        save(), must call it too."""
+        save(), must call it too. An entry dated outside what the archive can show is refused
+        here: its day in the blog's zone may be past what Python can hold."""
+        validate_showable(self.published_at)
         self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
         self.month_day = self.published_on.month * 100 + self.published_on.day
         if self.kind == self.Kind.PAGE:
