@@ -113,7 +113,9 @@ def alternatives(text, months=6, categories=6):
     """Where to look instead of a dead end: the archive months nearest to a date the query
     names (or the latest ones), and categories whose names resemble its words."""
     words = [w.lower() for w in WORD.findall(text)]
-    year = next((int(w) for w in words if w.isdigit() and 1990 <= int(w) <= 2100), None)
+    # Four ASCII digits: str.isdigit() also takes "²", which int() does not.
+    years = (int(w) for w in words if re.fullmatch("[0-9]{4}", w))
+    year = next((y for y in years if 1990 <= y <= 2100), None)
     month = next((MONTHS[w] for w in words if w in MONTHS), 6)
     archive = list(MonthArchive.objects.all())
     if year:

@@ -118,7 +118,7 @@ def unlock(request, entry):
 def legacy_reply_target(entry, number):
     """WordPress's non-JavaScript reply links (`?replytocom=77`) land on the comment."""
     comment = None
-    if number.isdigit():
+    if number.isascii() and number.isdigit() and len(number) <= 18:  # what int() and ids take
         comment = entry.comments.approved().with_anchor_id(int(number)).first()
     return comment.get_absolute_url() if comment else entry.get_absolute_url()
 
