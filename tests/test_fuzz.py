@@ -12,12 +12,11 @@ page cache in front (tests/wsgi.py). A new route, parameter or form is covered w
 """
 
 from dataclasses import dataclass, field
-from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.handlers import wsgi as django_wsgi
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.db import transaction
 from django.http import QueryDict
 from django.test import Client, RequestFactory, override_settings
@@ -94,6 +93,17 @@ class WatchedQueryDict(QueryDict):
     def getlist(self, key, default=None):
         self.asked.add(key)
         return super().getlist(key, default)
+
+
+def watch_query(get_response):
+    """Innermost middleware, for discovery only: the views read a WatchedQueryDict."""
+
+    def middleware(request):
+        raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
+        request.GET = WatchedQueryDict(raw, encoding=request.encoding)
+        return get_response(request)
+
+    return middleware
 
 
 @dataclass
@@ -186,7 +196,9 @@ def discover(client):
             site.addresses[str(route)] = path
     # Ask each page again, with a parameter it does not know (a page may look at its query
     # only when there is one) and then with each name it read, until no page reads a new one.
-    with mock.patch.object(django_wsgi, "QueryDict", WatchedQueryDict):
+    middleware = [*django_settings.MIDDLEWARE, f"{__name__}.watch_query"]
+    with override_settings(MIDDLEWARE=middleware):
+        client = Client()  # a client loads the middleware once
         for route, path in site.addresses.items():
             reads, tried = set(), None
             while tried != reads:
