@@ -3,7 +3,9 @@
 import zlib
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseBadRequest
 from django.middleware import http
 from django.shortcuts import render
 
@@ -59,3 +61,33 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "503.html", status=503)
         response["Retry-After"] = str(self.RETRY_AFTER)
         return response
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+def refuse_unreadable_requests(get_response):
+    """Requests that nothing on the site can read answer 400 here, before any code tries.
+
+    - A NUL in the address: no slug, path or name holds one, and PostgreSQL refuses text
+      that does, so any lookup of it would be a 500.
+    - A urlencoded form declaring a charset other than UTF-8: Django refuses to read it
+      (BadRequest, raised anew on every read of request.POST). CsrfViewMiddleware reads the
+      form for its token; its BadRequest becomes Django's 400 page, whose CSRF decorator reads
+      the form again, and so on to the 500 page, which fails the same way. This part can go
+      when Django's error pages survive a form they cannot read.
+    """
+
+    def middleware(request):
+        if "\x00" in request.path_info:
+            return HttpResponseBadRequest("No address holds a NUL.\n", content_type="text/plain")
+        # Only urlencoded forms: reading a multipart one here would come before a view's own
+        # upload handlers (the WXR import's size limit).
+        if request.method == "POST" and request.content_type == URLENCODED:
+            try:
+                request.POST  # noqa: B018 (read for its refusal)
+            except BadRequest as refusal:
+                return HttpResponseBadRequest(f"{refusal}\n", content_type="text/plain")
+        return get_response(request)
+
+    return middleware

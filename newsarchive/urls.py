@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 
 from newsarchive import feeds, sitemaps, views
 from newsarchive.comments import views as comment_views
+from newsarchive.models import EARLIEST_DAY, LATEST_DAY
 
 
 class FourDigits:
@@ -26,7 +27,18 @@ class TwoDigits(FourDigits):
     width = 2
 
 
-register_converter(FourDigits, "yyyy")
+class Year(FourDigits):
+    """A year the archive can show: an address with any other (`/9999/12/31/`) matches no
+    dated route, and so answers 404."""
+
+    def to_python(self, value):
+        year = int(value)
+        if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
+            raise ValueError(f"The archive shows no year {value}.")
+        return year
+
+
+register_converter(Year, "yyyy")
 register_converter(TwoDigits, "mm")
 register_converter(TwoDigits, "dd")
 

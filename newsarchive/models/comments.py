@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsarchive import content
-from newsarchive.models.entries import Entry
+from newsarchive.models.entries import Entry, showable, validate_showable
 
 
 class CommentQuerySet(models.QuerySet):
@@ -173,7 +173,7 @@ class Comment(CommentDisplay, models.Model):
     body = models.TextField("comment", help_text="Plain text, as the commenter typed it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=timezone.now, validators=[validate_showable])
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
     user = models.ForeignKey(
@@ -198,6 +198,7 @@ class Comment(CommentDisplay, models.Model):
             models.Index(fields=["entry", "status", "submitted_at"], name="comment_entry_status"),
             models.Index(fields=["status", "submitted_at"], name="comment_status_time"),
         ]
+        constraints = [showable("submitted_at")]
 
     def __str__(self):
         return f"{self.author_name} on {self.entry_id}"

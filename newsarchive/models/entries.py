@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import quote, unquote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
 from django.urls import NoReverseMatch, get_script_prefix, reverse
@@ -12,7 +13,17 @@ from django.utils.http import RFC3986_SUBDELIMS
 from taggit.managers import TaggableManager
 
 from newsarchive import content
-from newsarchive.models.archives import MonthArchive, Provenance, blog_timezone, provenance_slugs
+from newsarchive.models.archives import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
+    MonthArchive,
+    Provenance,
+    blog_timezone,
+    is_showable,
+    provenance_slugs,
+)
 from newsarchive.models.queries import EntryQuerySet
 from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
 
@@ -32,6 +43,36 @@ def permalink(day, slug, suffix=""):
         raise NoReverseMatch(f"An entry's address needs a slug without '/', not {slug!r}.")
     path = f"{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/{suffix}"
     return quote(f"{get_script_prefix()}{path}", safe=_URL_SAFE)
+
+
+def span(earliest, latest):
+    """ "from January 2, 1000 to December 30, 9998" """
+    first, last = (f"{day:%B} {day.day}, {day.year}" for day in (earliest, latest))
+    return f"from {first} to {last}"
+
+
+def validate_showable(value):
+    """Refuse a date or time the archive cannot show: no address could name it, and the day
+    after some of them is past what Python can hold."""
+    if value is None:
+        return
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    if not is_showable(value):
+        raise ValidationError(
+            f"Choose a date {span(EARLIEST_MOMENT, LATEST_MOMENT)}: the archive cannot show "
+            "dates outside them.",
+            code="unshowable",
+        )
+
+
+def showable(field, earliest=EARLIEST_MOMENT, latest=LATEST_MOMENT):
+    """The database's own refusal of what `validate_showable` refuses, for this field."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__range": (earliest, latest)}),
+        name=f"%(class)s_{field}_showable",
+        violation_error_message=f"Dates {span(earliest, latest)} only.",
+    )
 
 
 class Entry(models.Model):
@@ -63,12 +104,17 @@ class Entry(models.Model):
     body = models.TextField(blank=True, help_text="HTML as the blog stored it.")
     excerpt = models.TextField(blank=True, help_text="A short summary for lists and feeds.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(default=timezone.now, help_text="Publication time.")
+    published_at = models.DateTimeField(
+        default=timezone.now, validators=[validate_showable], help_text="Publication time."
+    )
     published_on = models.DateField(
         editable=False, help_text="The publication day in the blog's time zone."
     )
     modified_at = models.DateTimeField(
-        default=timezone.now, editable=False, help_text="Set by save(); imports keep their own."
+        default=timezone.now,
+        editable=False,
+        validators=[validate_showable],
+        help_text="Set by save(); imports keep their own.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,6 +196,9 @@ class Entry(models.Model):
             models.UniqueConstraint(
                 fields=["path"], condition=models.Q(kind="page"), name="unique_page_path"
             ),
+            showable("published_at"),
+            showable("modified_at"),
+            showable("published_on", EARLIEST_DAY, LATEST_DAY),
         ]
         indexes = [
             models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
@@ -207,7 +256,9 @@ class Entry(models.Model):
 
     def derive_fields(self):
         """Fill the fields computed from others. save() calls it; bulk loaders, which skip
-        save(), must call it too."""
+        save(), must call it too. An entry dated outside what the archive can show is refused
+        here: its day in the blog's zone may be past what Python can hold."""
+        validate_showable(self.published_at)
         self.published_on = timezone.localtime(self.published_at, blog_timezone()).date()
         self.month_day = self.published_on.month * 100 + self.published_on.day
         if self.kind == self.Kind.PAGE:

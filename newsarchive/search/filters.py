@@ -1,13 +1,14 @@
 """The filters beside the results (year, category, tag, source, byline, dateline) with their
 counts and addresses, and where to look instead when nothing matches."""
 
+import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from newsarchive.models import Category, MonthArchive, writer_name
+from newsarchive.models import EARLIEST_DAY, LATEST_DAY, Category, MonthArchive, writer_name
 from newsarchive.search.query import WORD
 
 FACET_SIZE = 10
@@ -42,8 +43,11 @@ MONTHS = {
 
 def apply_filters(entries, chosen):
     """Narrow the matches by the filters chosen (`{"year": "2007", "tag": "iran", ...}`)."""
-    if chosen.get("year", "").isdigit():
-        entries = entries.filter(published_at__year=int(chosen["year"]))
+    year = chosen.get("year", "")
+    if re.fullmatch("[0-9]+", year):
+        # A year the archive cannot show has no entries (and no bounds Python could hold).
+        showable = len(year) <= 4 and EARLIEST_DAY.year <= int(year) <= LATEST_DAY.year
+        entries = entries.filter(published_at__year=int(year)) if showable else entries.none()
     if chosen.get("category"):
         category = Category.objects.filter(slug=chosen["category"]).first()
         entries = entries.in_category(category) if category else entries.none()
@@ -106,7 +110,9 @@ def alternatives(text, months=6, categories=6):
     """Where to look instead of a dead end: the archive months nearest to a date the query
     names (or the latest ones), and categories whose names resemble its words."""
     words = [w.lower() for w in WORD.findall(text)]
-    year = next((int(w) for w in words if w.isdigit() and 1990 <= int(w) <= 2100), None)
+    # Four ASCII digits: str.isdigit() also takes "²", which int() does not.
+    years = (int(w) for w in words if re.fullmatch("[0-9]{4}", w))
+    year = next((y for y in years if 1990 <= y <= 2100), None)
     month = next((MONTHS[w] for w in words if w in MONTHS), 6)
     archive = list(MonthArchive.objects.all())
     if year:

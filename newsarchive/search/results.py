@@ -37,6 +37,7 @@ WINDOW = 500
 FIRST_SLICE = 20 * WINDOW
 SLICE_MARGIN = 1.5
 PER_PAGE = 10
+LAST_PAGE = math.ceil(WINDOW / PER_PAGE)
 # The entries' columns that filters count (besides categories and tags), and whether the entry
 # is password-protected: its source, byline and dateline are then not counted (they are
 # printed with the article, behind the password).
@@ -276,6 +277,15 @@ def highlighted(snippet):
     return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
+def asked_page(value):
+    """The page `?page=` asks for: 1 unless it is a plain number, and no further than the
+    last page a search can have (a page beyond the last shows the last; the offset of a larger
+    one would be more than the database's integers hold)."""
+    if not re.fullmatch("[0-9]+", value or ""):
+        return 1
+    return max(1, min(int(value), LAST_PAGE)) if len(value) <= 9 else LAST_PAGE
+
+
 def results_page(text, chosen, page_number):
     """One page of ranked matches with snippets, and the filter counts: on PostgreSQL the
     planner's estimate of the matches (past FIRST_SLICE entries), a statement per slice looked
@@ -284,7 +294,7 @@ def results_page(text, chosen, page_number):
     matches = apply_filters(matched(text), chosen)
     months = MonthArchive.objects.counts()  # newest first
     summary = summary_in_postgresql if connection.vendor == "postgresql" else summary_in_python
-    number = int(page_number) if str(page_number).isdigit() and int(page_number) > 0 else 1
+    number = asked_page(page_number)
     if parse(text).is_empty or matches.query.is_empty():
         # Nothing searchable was typed (only punctuation, say), or a filter names nothing (a
         # category that does not exist).

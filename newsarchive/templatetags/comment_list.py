@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsarchive.models import Comment
-from newsarchive.templatetags.dates import local, said_at
+from newsarchive.templatetags.dates import html_moment, local, said_at
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def comment_item(comment, can_reply, zone):
       <article aria-label="Comment by {name}">
         <footer class="comment-meta">
           <cite class="comment-author">{author}</cite>
-          <a href="#{anchor}" class="comment-permalink"><time datetime="{submitted_at.isoformat()}">{said_at(submitted_at)}</time></a>
+          <a href="#{anchor}" class="comment-permalink"><time datetime="{html_moment(submitted_at)}">{said_at(submitted_at)}</time></a>
         </footer>
         {AWAITING if pending else ""}<div class="comment-body">{comment.body_html()}</div>
         {reply}

@@ -24,10 +24,27 @@ def local(value, zone=None):
 
 @register.filter(expects_localtime=False)
 def iso(value):
-    """`{{ value|date:"c" }}` (`"Y-m-d"` for a date): for a `datetime=` attribute."""
+    """A valid HTML date string, for a `datetime=` or a date meta tag's `content=`: as
+    `{{ value|date:"c" }}` (`"Y-m-d"` for a date), less what HTML cannot write (see
+    `html_moment`)."""
     if not value:
         return ""
-    return (local(value) if isinstance(value, datetime.datetime) else value).isoformat()
+    return html_moment(local(value)) if isinstance(value, datetime.datetime) else value.isoformat()
+
+
+def html_moment(value):
+    """`2007-03-10T18:12:59-05:00`: a moment as HTML writes one, in the zone it is in.
+
+    HTML allows at most three digits of a second's fraction, and offsets in whole minutes:
+    microseconds are dropped, and a moment whose zone was then off by seconds (local mean
+    time, before standard time: New York's -04:56:02 until 1883, Monrovia's -00:44:30 until
+    1972) is written in UTC instead.
+    """
+    value = value.replace(microsecond=0)
+    offset = value.utcoffset()
+    if offset is not None and offset % datetime.timedelta(minutes=1):
+        value = value.astimezone(datetime.UTC)
+    return value.isoformat()
 
 
 @register.filter(expects_localtime=False)

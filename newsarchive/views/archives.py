@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.views import generic
@@ -25,6 +25,7 @@ from newsarchive.models import (
     MonthArchive,
     Provenance,
     Tag,
+    is_showable,
 )
 from newsarchive.sharing import keep_private
 
@@ -135,6 +136,8 @@ def legacy_redirect(query):
         if "cat" in query:
             return get_object_or_404(Category, wp_term_id=int(query["cat"])).get_absolute_url()
         if "tag" in query:
+            if "\x00" in query["tag"]:  # in no slug, and PostgreSQL refuses to look for it
+                raise Http404("No such tag.")
             return get_object_or_404(Tag, slug=query["tag"]).get_absolute_url()
         if "author_name" in query:
             return reverse("author", kwargs={"username": query["author_name"]})
@@ -142,6 +145,8 @@ def legacy_redirect(query):
             return reverse("feed-atom" if query["feed"] == "atom" else "feed")
     except ValueError:
         raise Http404("Malformed link.") from None
+    except NoReverseMatch:  # `?author_name=` empty or with a "/": no address has such a name
+        raise Http404("No such address.") from None
     return None
 
 
@@ -156,14 +161,19 @@ def month_param_url(value):
     if month:
         date_or_404(year, month, 1)
         return reverse("archive-month", kwargs={"year": year, "month": month})
+    date_or_404(year, 1, 1)
     return reverse("archive-year", kwargs={"year": year})
 
 
 def date_or_404(year, month, day):
+    """The day, if it is one the archive can show."""
     try:
-        return datetime.date(year, month, day)
+        date = datetime.date(year, month, day)
     except ValueError:
         raise Http404("No such date.") from None
+    if not is_showable(date):
+        raise Http404("No such date in the archive.")
+    return date
 
 
 class DateArchiveMixin(EntryListMixin):
@@ -271,7 +281,8 @@ def search(request):
     # A page for whatever anyone types: not worth keeping for other readers.
     keep_private(request, "search results")
     text = finding.clean(request.GET.get("q", request.GET.get("s", "")))
-    chosen = {name: request.GET.get(name, "") for name in finding.FILTERS}
+    # Cleaned as the query is: a control character is in no slug (and PostgreSQL refuses a NUL).
+    chosen = {name: finding.clean(request.GET.get(name, "")) for name in finding.FILTERS}
     context = {"query": text, "chosen": chosen, "is_filtered": finding.is_filtered(chosen)}
     if text:
         page, entries, filters = finding.run(text, chosen, request.GET.get("page"))

@@ -114,7 +114,7 @@ def comment_target(entry, number):
     `?comment=77` (where comment-reply.js sends an old link whose comment is on another page
     of comments) land on the page showing it."""
     comment = None
-    if number.isdigit():
+    if number.isascii() and number.isdigit() and len(number) <= 18:  # what int() and ids take
         comment = entry.comments.approved().with_anchor_id(int(number)).first()
     return comment.get_absolute_url() if comment else entry.get_absolute_url()
 
