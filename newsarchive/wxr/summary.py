@@ -66,6 +66,15 @@ class Summary:
             if any(self.counts[kind].values())
         ]
 
+    def skipped_rows(self):
+        """(reason, n) for what was skipped, by reason: a list, so that templates never
+        look names up on the Counter (where `.items` is a count, not the method)."""
+        return sorted(self.skipped.items())
+
+    def attribution_rows(self):
+        """(field, n) for attribution found in the text of new entries."""
+        return [(name.replace("_", " "), n) for name, n in sorted(self.attribution.items())]
+
     def lines(self, verbose=False):
         """The summary as the command prints it."""
         verb = "Would import" if self.dry_run else "Imported"
@@ -83,11 +92,9 @@ class Summary:
             )
         if self.skipped:
             lines.append("Skipped:")
-            lines.extend(f"  {n:>8,}  {reason}" for reason, n in sorted(self.skipped.items()))
+            lines.extend(f"  {n:>8,}  {reason}" for reason, n in self.skipped_rows())
         if self.attribution:
-            found = ", ".join(
-                f"{n:,} {name.replace('_', ' ')}" for name, n in sorted(self.attribution.items())
-            )
+            found = ", ".join(f"{n:,} {name}" for name, n in self.attribution_rows())
             lines.append(f"Attribution found in the text of new entries: {found}.")
         if self.warnings:
             lines.append("Warnings:")
