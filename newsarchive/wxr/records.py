@@ -17,10 +17,33 @@ META_PERMALINK_DAY = "_newsarchive_permalink_date"  # when it is not the local d
 META_OLD_PERMALINK = "_newsarchive_old_permalink"  # "YYYY-MM-DD/slug", any day
 
 
-def number(text):
-    """An integer id, or None for empty, zero-padded junk or anything not a number."""
+# The largest id the archive's integer columns hold (PostgreSQL's integer).
+MAX_ID = 2**31 - 1
+
+
+def number(text, name, where):
+    """A WordPress id, 0 to MAX_ID, or None when the field is empty. Anything else (a sign,
+    letters, digits other than 0-9, more than the database holds) is refused with where it
+    is: WordPress never writes one, and the database could not keep it."""
     text = text.strip()
-    return int(text) if text.isdigit() else None
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID:
+        return int(text)
+    raise WXRError(
+        f"{name} {text[:40]!r} is not a WordPress id (a whole number from 0 to {MAX_ID})", *where
+    )
+
+
+def integer(text, name, where):
+    """A menu order: a whole number, signed, that the database can hold; empty is 0."""
+    text = text.strip()
+    digits = text[1:] if text[:1] in {"-", "+"} else text
+    if not text:
+        return 0
+    if digits.isascii() and digits.isdigit() and len(digits) <= 10 and abs(int(text)) <= MAX_ID:
+        return int(text)
+    raise WXRError(f"{name} {text[:40]!r} is not a whole number from -{MAX_ID} to {MAX_ID}", *where)
 
 
 def wp_datetime(text, where):
@@ -107,7 +130,7 @@ class Item:
 
 def author(element):
     return Author(
-        id=number(element.value("wp:author_id")),
+        id=number(element.value("wp:author_id"), "wp:author_id", _where(element)),
         login=element.value("wp:author_login").strip(),
         email=element.value("wp:author_email").strip(),
         display_name=element.value("wp:author_display_name").strip(),
@@ -119,12 +142,13 @@ def author(element):
 def term(element):
     """A channel-level wp:category, wp:tag or wp:term."""
     value = element.value
+    term_id = number(value("wp:term_id"), "wp:term_id", _where(element))
     if element.key == "wp:category":
         return Term(
             "category",
             value("wp:category_nicename").strip(),
             value("wp:cat_name").strip(),
-            number(value("wp:term_id")),
+            term_id,
             value("wp:category_parent").strip(),
             value("wp:category_description"),
         )
@@ -133,7 +157,7 @@ def term(element):
             "post_tag",
             value("wp:tag_slug").strip(),
             value("wp:tag_name").strip(),
-            number(value("wp:term_id")),
+            term_id,
             "",
             value("wp:tag_description"),
         )
@@ -142,14 +166,14 @@ def term(element):
         "post_tag" if taxonomy == "tag" else taxonomy,
         value("wp:term_slug").strip(),
         value("wp:term_name").strip(),
-        number(value("wp:term_id")),
+        term_id,
         value("wp:term_parent").strip(),
         value("wp:term_description"),
     )
 
 
 def item(element):
-    where = (None, element.line, element.column)
+    where = _where(element)
     terms, meta, comments = [], [], []
     for child in element.children:
         key = child.key
@@ -167,7 +191,7 @@ def item(element):
     get = element.fields.get
     sticky = (get("wp:is_sticky") or get("wp:sticky") or "").strip()
     return Item(
-        post_id=number(get("wp:post_id", "")),
+        post_id=number(get("wp:post_id", ""), "wp:post_id", where),
         post_type=get("wp:post_type", "").strip(),
         status=get("wp:status", "").strip(),
         title=get("title", ""),
@@ -181,8 +205,8 @@ def item(element):
         modified_gmt=wp_datetime(get("wp:post_modified_gmt", ""), where),
         comment_status=get("wp:comment_status", "open").strip(),
         ping_status=get("wp:ping_status", "open").strip(),
-        parent=number(get("wp:post_parent", "")),
-        menu_order=_integer(get("wp:menu_order", "")),
+        parent=number(get("wp:post_parent", ""), "wp:post_parent", where),
+        menu_order=integer(get("wp:menu_order", ""), "wp:menu_order", where),
         password=get("wp:post_password", ""),
         is_sticky=sticky == "1",
         attachment_url=get("wp:attachment_url", "").strip(),
@@ -196,9 +220,9 @@ def item(element):
 
 def comment(element):
     get = element.fields.get
-    where = (None, element.line, element.column)
+    where = _where(element)
     return Comment(
-        id=number(get("wp:comment_id", "")),
+        id=number(get("wp:comment_id", ""), "wp:comment_id", where),
         author=get("wp:comment_author", "").strip(),
         email=get("wp:comment_author_email", "").strip(),
         url=get("wp:comment_author_url", "").strip(),
@@ -208,8 +232,8 @@ def comment(element):
         content=get("wp:comment_content", ""),
         approved=get("wp:comment_approved", "").strip(),
         type=get("wp:comment_type", "").strip(),
-        parent=number(get("wp:comment_parent", "")),
-        user_id=number(get("wp:comment_user_id", "")),
+        parent=number(get("wp:comment_parent", ""), "wp:comment_parent", where),
+        user_id=number(get("wp:comment_user_id", ""), "wp:comment_user_id", where),
         line=element.line,
     )
 
@@ -230,12 +254,17 @@ def read_records(file, name=None, progress=None):
         elif key in TERM_KEYS:
             yield "term", term(element)
         elif key in {"wp:sticky_posts", "wp:option"}:
-            yield "sticky", sticky_ids(element)
+            yield "sticky", _sticky_ids(element)
 
 
-def _integer(text):
-    text = text.strip()
-    try:
-        return int(text)
-    except ValueError:
-        return 0
+def _where(element):
+    """(file, line, column) for a WXRError; the importer fills in the file."""
+    return (None, element.line, element.column)
+
+
+def _sticky_ids(element):
+    ids = sticky_ids(element)
+    if any(n > MAX_ID for n in ids):
+        name = "sticky_posts" if element.key == "wp:option" else element.key
+        raise WXRError(f"{name} has an id larger than {MAX_ID}", *_where(element))
+    return ids
