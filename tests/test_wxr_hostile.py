@@ -4,6 +4,7 @@ Each is refused with where it is (file, line, column), changes nothing, and is a
 same way by the function, the command and the admin page: never a traceback or a 500.
 """
 
+import html
 import io
 import re
 from xml.sax.saxutils import escape
@@ -167,8 +168,8 @@ def test_the_admin_page_says_where_a_bad_number_is(admin_client, tmp_path, field
     upload = SimpleUploadedFile("hostile.xml", path.read_bytes(), "text/xml")
     response = admin_client.post(URL, {"file": upload})
     assert response.status_code == 400
-    html = response.content.decode()
-    assert re.search(rf"nothing was changed: hostile\.xml, line \d+, column \d+: {field} ", html)
+    shown = response.content.decode()
+    assert re.search(rf"nothing was changed: hostile\.xml, line \d+, column \d+: {field} ", shown)
 
 
 def test_a_sticky_posts_id_the_archive_cannot_hold_is_refused(tmp_path):
@@ -194,3 +195,78 @@ def test_whatever_a_number_field_holds_the_import_succeeds_or_says_where(tmp_pat
         import_wxr([write(tmp_path, **{field: value})])
     except WXRError as error:
         assert re.match(r"hostile\.xml, line \d+, column \d+: ", str(error)), str(error)
+
+
+# Dates --------------------------------------------------------------------------------------
+
+# What the archive cannot show, as WordPress would write it: year 1 and /9999/12/31/ (the
+# issue's two), and the moments just outside the range either side.
+HOSTILE_DATES = [
+    "0001-01-01 00:00:00",
+    "9999-12-31 00:00:00",
+    "0999-12-31 23:59:59",
+    "1000-01-01 00:00:00",
+    "9998-12-31 12:00:00",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_DATES)
+@pytest.mark.parametrize("field", [name for name in DATES if name != "_wp_old_date"])
+def test_a_date_the_archive_cannot_show_is_refused_with_its_place(tmp_path, field, value):
+    changes = {field: value}
+    if field.endswith("_date"):  # a local date counts when there is no GMT one
+        changes[f"{field}_gmt"] = ""
+    path = write(tmp_path, **changes)
+    message = refused(path)
+    holder = "wp:comment" if "comment" in field else "item"
+    if field.startswith("attachment:"):
+        field = field.removeprefix("attachment:")
+        line = line_of(path, "item", "wp:attachment_url")
+    else:
+        line = line_of(path, holder, field)
+    assert re.match(rf"hostile\.xml, line {line}, column \d+: ", message), message
+    assert "is outside the dates the archive can show" in message
+
+
+@pytest.mark.parametrize("meta", ["_wp_old_date", "_newsarchive_permalink_date"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_permalink_day_the_archive_cannot_show_is_refused(tmp_path, meta, day):
+    path = write(tmp_path, _wp_old_date=day)
+    path.write_text(path.read_text().replace("_wp_old_date", meta))
+    message = refused(path)
+    assert message.startswith(f"hostile.xml, line {line_of(path, 'item')}, column 1: {meta}")
+
+
+def test_an_original_day_the_archive_cannot_show_is_refused(tmp_path):
+    path = write(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            "<wp:comment>",
+            "<wp:postmeta><wp:meta_key>_newsarchive_attribution</wp:meta_key><wp:meta_value>"
+            '{"original_published_on": "0001-03-10"}</wp:meta_value></wp:postmeta>\n<wp:comment>',
+        )
+    )
+    assert "hostile.xml, line 8, column 1: the original day" in refused(path)
+
+
+def test_the_last_and_first_moments_the_archive_can_show_are_imported(tmp_path):
+    path = write(tmp_path, **{"wp:post_date_gmt": "9998-12-30 23:59:59", "wp:comment_date_gmt": ""})
+    import_wxr([path])
+    path = write(
+        tmp_path, **{"wp:post_date_gmt": "1000-01-02 00:00:00", "wp:post_date": "1000-01-01"}
+    )
+    import_wxr([path])
+
+
+def test_the_command_and_the_admin_page_say_where_a_date_is(admin_client, tmp_path):
+    path = write(tmp_path, **{"wp:post_date_gmt": "0001-01-01 00:00:00"})
+    expected = (
+        r"hostile\.xml, line 8, column 1: wp:post_date_gmt '0001-01-01 00:00:00' is outside "
+        r"the dates the archive can show \(1000-01-01 to 9998-12-31\)"
+    )
+    with pytest.raises(CommandError, match=f"^{expected}"):
+        call_command("import_wxr", str(path), "--dry-run", stdout=io.StringIO())
+    upload = SimpleUploadedFile("hostile.xml", path.read_bytes(), "text/xml")
+    response = admin_client.post(URL, {"file": upload})
+    assert response.status_code == 400
+    assert re.search(f"nothing was changed: {expected}", html.unescape(response.content.decode()))

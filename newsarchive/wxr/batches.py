@@ -72,6 +72,7 @@ class Writer:
                 self.summary.skip(f"{kind} items with status {item.status!r}")
                 return False
             self.summary.entries_read += 1
+        self.importer.check_dates(item)
         self.seen_posts.add(item.post_id)
         return True
 

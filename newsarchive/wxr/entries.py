@@ -18,7 +18,7 @@ from django.utils import timezone
 from newsarchive import attribution
 from newsarchive.models import Entry, provenance_slugs
 from newsarchive.wxr import bulk
-from newsarchive.wxr.records import META_ATTRIBUTION, META_PERMALINK_DAY
+from newsarchive.wxr.records import META_ATTRIBUTION, META_PERMALINK_DAY, showable
 from newsarchive.wxr.text import decoded, derived_slug, numbered, web_address
 
 KINDS = {"post": Entry.Kind.POST, "page": Entry.Kind.PAGE}
@@ -305,7 +305,7 @@ class Entries:
             except ValueError:
                 data = None
             if isinstance(data, dict):
-                return self._saved_attribution(entry, data, is_new)
+                return self._saved_attribution(entry, item, data, is_new)
         if is_new and self.importer.detect and entry.body:
             found = attribution.detect(entry.body, self.writer.source_names)
             resolve = functools.partial(self._source, entry, is_new=True)
@@ -313,13 +313,16 @@ class Entries:
                 self.summary.attribution[name] += 1
         return []
 
-    def _saved_attribution(self, entry, data, is_new):
+    def _saved_attribution(self, entry, item, data, is_new):
         source = data.get("source") or {}
+        original = as_date(data.get("original_published_on"))
+        where = (None, item.line, item.column)
+        showable(original, "the original day in _newsarchive_attribution", where)
         values = {
             "source_id": self._source(
                 entry, source.get("name", ""), source.get("slug"), source.get("url", ""), is_new
             ),
-            "original_published_on": as_date(data.get("original_published_on")),
+            "original_published_on": original,
         }
         for name in ATTRIBUTION_FIELDS:
             if name not in values:

@@ -34,7 +34,9 @@ from newsarchive.models import (
     rebuild_counts,
 )
 from newsarchive.wxr import batches, bulk, reading
+from newsarchive.wxr.entries import as_date
 from newsarchive.wxr.parser import WXRError
+from newsarchive.wxr.records import DAY_META, showable
 from newsarchive.wxr.summary import Summary
 from newsarchive.wxr.text import decoded
 
@@ -377,6 +379,23 @@ class Importer:
         if local is not None:
             return local.replace(tzinfo=self.tz)
         return None
+
+    def check_dates(self, item):
+        """Refuse, with its place, any moment or day this item would store that the archive
+        could not show (pages would fail on it): its date, its modified time, its comments'
+        dates, the days of its permalinks. Attribution's original day is checked as it is
+        read (entries.py)."""
+        where = (None, item.line, item.column)
+        showable(self.moment(item.date_gmt, item.date), "the item's date", where)
+        if item.modified_gmt is not None:
+            moment = item.modified_gmt.replace(tzinfo=datetime.UTC)
+            showable(moment, "wp:post_modified_gmt", where)
+        for comment in item.comments:
+            moment = self.moment(comment.date_gmt, comment.date)
+            showable(moment, "the comment's date", (None, comment.line, comment.column))
+        for key, value in item.meta:
+            if key in DAY_META:
+                showable(as_date(value.strip()[:10]), key, where)
 
 
 def import_wxr(paths, **options):

@@ -8,6 +8,7 @@ line rather than failing somewhere in the database.
 import datetime
 from dataclasses import dataclass, field
 
+from newsarchive.models import EARLIEST_DAY, EARLIEST_MOMENT, LATEST_DAY, LATEST_MOMENT, is_showable
 from newsarchive.wxr.parser import WXRError, read_elements
 from newsarchive.wxr.text import sticky_ids
 
@@ -19,6 +20,23 @@ META_OLD_PERMALINK = "_newsarchive_old_permalink"  # "YYYY-MM-DD/slug", any day
 
 # The largest id the archive's integer columns hold (PostgreSQL's integer).
 MAX_ID = 2**31 - 1
+
+
+# Post meta holding a day the importer stores (an old or a kept permalink's).
+DAY_META = {"_wp_old_date", META_OLD_PERMALINK, META_PERMALINK_DAY}
+
+
+def showable(value, what, where):
+    """A located WXRError if the archive could not show the date or aware datetime `value`."""
+    if value is None or is_showable(value):
+        return
+    if isinstance(value, datetime.datetime):
+        shown = f"{value.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} GMT"
+        bounds = f"{EARLIEST_MOMENT:%Y-%m-%d %H:%M} to {LATEST_MOMENT:%Y-%m-%d %H:%M} GMT"
+    else:
+        shown = value.isoformat()
+        bounds = f"{EARLIEST_DAY} to {LATEST_DAY}"
+    raise WXRError(f"{what}, {shown}, is outside the dates the archive can show ({bounds})", *where)
 
 
 def number(text, name, where):
@@ -46,8 +64,11 @@ def integer(text, name, where):
     raise WXRError(f"{name} {text[:40]!r} is not a whole number from -{MAX_ID} to {MAX_ID}", *where)
 
 
-def wp_datetime(text, where):
-    """A naive datetime from WordPress's `YYYY-MM-DD HH:MM:SS`, or None if empty or zero."""
+def wp_datetime(text, name, where):
+    """A naive datetime from WordPress's `YYYY-MM-DD HH:MM:SS`, or None if empty or zero.
+
+    A day outside what the archive can show (EARLIEST_DAY … LATEST_DAY) is refused here, with
+    its place; the importer checks the exact moment once it knows the blog's time zone."""
     text = text.strip()
     if not text or text.startswith("0000-00-00"):
         return None
@@ -56,8 +77,14 @@ def wp_datetime(text, where):
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise WXRError(
-            f"{text!r} is not a date WordPress writes (YYYY-MM-DD HH:MM:SS)", *where
+            f"{name} {text!r} is not a date WordPress writes (YYYY-MM-DD HH:MM:SS)", *where
         ) from None
+    if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
+        raise WXRError(
+            f"{name} {text!r} is outside the dates the archive can show "
+            f"({EARLIEST_DAY} to {LATEST_DAY})",
+            *where,
+        )
     if moment.tzinfo is not None:
         moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
     return moment
@@ -98,6 +125,7 @@ class Comment:
     parent: int | None
     user_id: int | None
     line: int
+    column: int = 0
 
 
 @dataclass(slots=True)
@@ -200,9 +228,9 @@ def item(element):
         excerpt=get("excerpt:encoded", ""),
         guid=get("guid", "").strip(),
         creator=get("dc:creator", "").strip(),
-        date=wp_datetime(get("wp:post_date", ""), where),
-        date_gmt=wp_datetime(get("wp:post_date_gmt", ""), where),
-        modified_gmt=wp_datetime(get("wp:post_modified_gmt", ""), where),
+        date=wp_datetime(get("wp:post_date", ""), "wp:post_date", where),
+        date_gmt=wp_datetime(get("wp:post_date_gmt", ""), "wp:post_date_gmt", where),
+        modified_gmt=wp_datetime(get("wp:post_modified_gmt", ""), "wp:post_modified_gmt", where),
         comment_status=get("wp:comment_status", "open").strip(),
         ping_status=get("wp:ping_status", "open").strip(),
         parent=number(get("wp:post_parent", ""), "wp:post_parent", where),
@@ -227,14 +255,15 @@ def comment(element):
         email=get("wp:comment_author_email", "").strip(),
         url=get("wp:comment_author_url", "").strip(),
         ip=get("wp:comment_author_IP", "").strip(),
-        date=wp_datetime(get("wp:comment_date", ""), where),
-        date_gmt=wp_datetime(get("wp:comment_date_gmt", ""), where),
+        date=wp_datetime(get("wp:comment_date", ""), "wp:comment_date", where),
+        date_gmt=wp_datetime(get("wp:comment_date_gmt", ""), "wp:comment_date_gmt", where),
         content=get("wp:comment_content", ""),
         approved=get("wp:comment_approved", "").strip(),
         type=get("wp:comment_type", "").strip(),
         parent=number(get("wp:comment_parent", ""), "wp:comment_parent", where),
         user_id=number(get("wp:comment_user_id", ""), "wp:comment_user_id", where),
         line=element.line,
+        column=element.column,
     )
 
 
