@@ -270,3 +270,151 @@ def test_the_command_and_the_admin_page_say_where_a_date_is(admin_client, tmp_pa
     response = admin_client.post(URL, {"file": upload})
     assert response.status_code == 400
     assert re.search(f"nothing was changed: {expected}", html.unescape(response.content.decode()))
+
+
+# Nesting and size ---------------------------------------------------------------------------
+
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0"'
+    b' xmlns:wp="http://wordpress.org/export/1.2/"'
+    b' xmlns:content="http://purl.org/rss/1.0/modules/content/">\n<channel>\n'
+    b"<wp:wxr_version>1.2</wp:wxr_version>\n"
+)
+
+
+class Stream(io.RawIOBase):
+    """A file of `head`, then `body` repeated to `size` bytes, then `tail`, made as it is read:
+    a hostile file of any size without holding it in memory."""
+
+    def __init__(self, head, body, size, tail=b"</channel>\n</rss>\n", name="hostile.xml"):
+        self.pieces = [tail, head]
+        self.body, self.left, self.name = body, size, name
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        n = 256 * 1024 if n is None or n < 0 else n
+        if len(self.pieces) == 2:
+            return self.pieces.pop()
+        if self.left > 0:
+            count = max(1, min(n, self.left) // len(self.body))
+            self.left -= count * len(self.body)
+            return self.body * count
+        return self.pieces.pop() if self.pieces else b""
+
+
+# Deep nesting of every kind of element the parser treats differently: one it ignores (a
+# foreign one), one it builds (category, wp:postmeta), one it reads as a field (title).
+NESTED = [b"<a>", b'<x:a xmlns:x="urn:x">', b"<category>", b"<wp:postmeta>", b"<title>"]
+
+
+def peak_memory(read):
+    """The most memory Python (expat included: it allocates through Python) held during
+    `read()`, in bytes."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    try:
+        read()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def read_all(stream):
+    from newsarchive.wxr.records import read_records
+
+    with pytest.raises(WXRError) as error:
+        for _ in read_records(stream, stream.name):
+            pass
+    return str(error.value)
+
+
+@pytest.mark.parametrize("tag", NESTED)
+def test_deep_nesting_is_refused_early_in_bounded_memory(tag):
+    """A 50 MB file of nothing but opening tags: refused at the 64th level, with its place,
+    having held well under a megabyte (before, 3 MB of <a> alone held 185 MB)."""
+    holder = {}
+    stream = Stream(HEAD + b"<item>", tag, 50 * 1024 * 1024)
+    peak = peak_memory(lambda: holder.setdefault("error", read_all(stream)))
+    assert re.match(
+        r"hostile\.xml, line 5, column \d+: elements are nested more than 64 deep", holder["error"]
+    )
+    assert peak < 2 * 1024 * 1024
+    assert stream.left > 40 * 1024 * 1024  # it stopped reading at once
+
+
+@pytest.mark.parametrize(
+    "head, body, tail, what, line",
+    [
+        (b"<item><content:encoded>", b"text " * 1000, b"</content:encoded></item>", "item", 5),
+        (b'<item><title a="', b"x" * 1000, b'">T</title></item>', "item", 5),
+        (b"<item><wp:postmeta>", b"<wp:meta_key>k</wp:meta_key>" * 40, b"</item>", "item", 5),
+        (b"<foreign>", b"<a>bbbb</a>" * 100, b"</foreign>", "foreign", 5),
+        (b"", b" " * 1000, b"", None, 4),
+    ],
+)
+def test_an_element_larger_than_the_cap_is_refused_in_bounded_memory(
+    monkeypatch, head, body, tail, what, line
+):
+    from newsarchive.wxr import parser
+
+    monkeypatch.setattr(parser, "MAX_ELEMENT_BYTES", 1024 * 1024)
+    holder = {}
+    stream = Stream(HEAD + head, body, 20 * 1024 * 1024, tail + b"</channel></rss>")
+    peak = peak_memory(lambda: holder.setdefault("error", read_all(stream)))
+    shown = f"<{what}>" if what else "the text between elements"
+    assert re.match(
+        rf"hostile\.xml, line {line}, column \d+: {shown} is larger than 1 MB", holder["error"]
+    ), holder["error"]
+    assert peak < 6 * 1024 * 1024
+    assert stream.left > 15 * 1024 * 1024
+
+
+def test_the_element_cap_is_32_mb_and_a_large_item_under_it_imports(tmp_path):
+    """The real cap, end to end: a 31 MB post imports; 33 MB is refused with its place."""
+    body = b"word " * (31 * 1024 * 1024 // 5)
+    item = (
+        b"<item><title>Long</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>"
+        b"<wp:status>publish</wp:status><content:encoded>%s</content:encoded></item>"
+    )
+    path = tmp_path / "large.xml"
+    path.write_bytes(HEAD + item % body + b"</channel></rss>")
+    import_wxr([path], detect=False)
+    path.write_bytes(HEAD + item % (body + b"word " * (2 * 1024 * 1024 // 5)) + b"</channel>")
+    with pytest.raises(WXRError, match=r"^large\.xml, line 5, column 1: <item> is larger than 32"):
+        import_wxr([path])
+
+
+@pytest.mark.parametrize("tag", [b"<a>", b"<category>"])
+def test_the_command_and_the_admin_page_refuse_deep_nesting_with_its_place(
+    admin_client, tmp_path, tag
+):
+    path = tmp_path / "deep.xml"
+    path.write_bytes(HEAD + b"<item>" + tag * 100_000)
+    expected = r"deep\.xml, line 5, column \d+: elements are nested more than 64 deep"
+    with pytest.raises(CommandError, match=f"^{expected}"):
+        call_command("import_wxr", str(path), stdout=io.StringIO())
+    upload = SimpleUploadedFile("deep.xml", path.read_bytes(), "text/xml")
+    response = admin_client.post(URL, {"file": upload})
+    assert response.status_code == 400
+    assert re.search(f"nothing was changed: {expected}", html.unescape(response.content.decode()))
+
+
+def test_the_admin_page_refuses_a_huge_element_with_its_place(admin_client, monkeypatch):
+    from newsarchive.wxr import parser
+
+    monkeypatch.setattr(parser, "MAX_ELEMENT_BYTES", 1024 * 1024)
+    content = (
+        HEAD + b"<item><title>" + b"x" * (2 * 1024 * 1024) + b"</title></item></channel></rss>"
+    )
+    upload = SimpleUploadedFile("huge.xml", content, "text/xml")
+    response = admin_client.post(URL, {"file": upload})
+    assert response.status_code == 400
+    assert "nothing was changed: huge.xml, line 5, column 1: &lt;item&gt; is larger than 1 MB" in (
+        response.content.decode()
+    )
