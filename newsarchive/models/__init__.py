@@ -6,6 +6,7 @@
     entries.py    Entry (posts and pages), Attachment, OldPermalink
     comments.py   Comment, DiscussionSettings
     prepared.py   PreparedQuery: a queryset compiled to SQL once, for the entry page
+    imports.py    ImportRecord: what each WordPress import did; the import/export permissions
 
 Import from here (`from newsarchive.models import Entry`); the modules import one another in
 that order, and reach back up the list (to Entry, say) only inside functions.
@@ -37,6 +38,7 @@ from newsarchive.models.comments import (
     thread,
 )
 from newsarchive.models.entries import Attachment, Entry, OldPermalink
+from newsarchive.models.imports import ImportRecord
 from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
@@ -53,7 +55,8 @@ __all__ = [
     "EARLIEST_DAY", "EARLIEST_MOMENT", "LATEST_DAY", "LATEST_MOMENT",
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
-    "EntryQuerySet", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink", "PreparedQuery",
+    "EntryQuerySet", "ImportRecord", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink",
+    "PreparedQuery",
     "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager", "Source", "Tag",
     "TaggedEntry",
     "blog_timezone", "is_showable", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",

@@ -22,18 +22,19 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, reset_queries, transaction
+from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 
 from newsarchive.models import (
     Category,
     Entry,
+    ImportRecord,
     Tag,
     TaggedEntry,
     blog_timezone,
     rebuild_counts,
 )
-from newsarchive.wxr import batches, bulk, reading
+from newsarchive.wxr import batches, bulk, history, reading
 from newsarchive.wxr.entries import as_date
 from newsarchive.wxr.parser import WXRError
 from newsarchive.wxr.records import DAY_META, showable
@@ -49,6 +50,7 @@ class Importer:
     author_map: {wordpress login: username of an existing user}. time_zone: the blog's zone,
     for WordPress local dates given without their GMT twin (default: settings.TIME_ZONE).
     progress: called as progress(bytes_read, total_bytes, entries_read, seconds).
+    user and via: who runs it and from where, for its ImportRecord (history.py).
     """
 
     def __init__(
@@ -59,7 +61,10 @@ class Importer:
         detect=True,
         batch_size=BATCH_SIZE,
         progress=None,
+        user=None,
+        via=ImportRecord.Via.COMMAND,
     ):
+        self.user, self.via = user, via
         self.author_map_names = dict(author_map or {})
         self.dry_run = dry_run
         self.tz = time_zone or blog_timezone()
@@ -69,9 +74,11 @@ class Importer:
         self.summary = Summary(dry_run=dry_run)
 
     def run(self, files):
-        """Import `files`, a list of (name, binary file, size in bytes or None)."""
+        """Import `files`, a list of (name, binary file, size in bytes or None). Whatever
+        happens, the run is recorded (history.py)."""
+        files = list(files)
         started = time.monotonic()
-        self.started = started
+        self.started, self.started_at = started, timezone.now()
         # The reader thread hands the interpreter back sooner, so the writing thread is not
         # kept waiting each time the database answers.
         switch_interval = sys.getswitchinterval()
@@ -86,13 +93,26 @@ class Importer:
                 self._check_constraints(immediately=False)
                 if self.dry_run:
                     transaction.set_rollback(True)
-                elif self.summary.changed_anything:
-                    self._analyze()
-                    rebuild_counts()
+                else:
+                    if self.summary.changed_anything:
+                        self._analyze()
+                        rebuild_counts()
+                    self.summary.seconds = time.monotonic() - started
+                    history.record(self, files, ImportRecord.Outcome.IMPORTED)
+        except WXRError as error:
+            history.record(self, files, ImportRecord.Outcome.REFUSED, error)
+            raise
+        except Exception as error:
+            with contextlib.suppress(DatabaseError):
+                failure = f"{type(error).__name__}: {error}"
+                history.record(self, files, ImportRecord.Outcome.FAILED, failure)
+            raise
         finally:
             sys.setswitchinterval(switch_interval)
             bulk.forget_reserved_ids()
         self.summary.seconds = time.monotonic() - started
+        if self.dry_run:
+            history.record(self, files, ImportRecord.Outcome.DRY_RUN)
         return self.summary
 
     @staticmethod
@@ -200,8 +220,10 @@ class Importer:
             email=author.email[:254],
             first_name=decoded(first)[:150],
             last_name=decoded(last)[:150],
-            # WordPress passwords are not carried over: imported authors cannot log in.
+            # An import never makes an account anyone can log in to: WordPress passwords
+            # are not carried over, and the account is inactive.
             password=make_password(None),
+            is_active=False,
         )
 
     def user_id(self, login):
@@ -215,7 +237,9 @@ class Importer:
             User = get_user_model()
             pk = User.objects.filter(username=login).values_list("pk", flat=True).first()
             if pk is None:
-                pk = User.objects.create(username=login, password=make_password(None)).pk
+                pk = User.objects.create(
+                    username=login, password=make_password(None), is_active=False
+                ).pk
                 self.summary.add("authors", "created")
             self.users[login] = pk
         return self.users[login]
