@@ -288,3 +288,20 @@ def test_a_permalink_day_that_differs_from_the_local_date_survives_the_round_tri
     empty_the_archive()
     reimport(text, tmp_path)
     assert Entry.objects.get().published_on == datetime.date(2013, 1, 11)
+
+
+def test_comments_posted_through_the_form_are_not_duplicated_by_reimporting_the_export(
+    client, tmp_path
+):
+    """Comments typed into the form carry microseconds; the export writes whole seconds."""
+    from tests.factories import comment_data
+
+    entry = make_entry(title="Talks", slug="talks", published_at=at(2007, 3, 10, 12))
+    for n, name in enumerate(["Ann", "Bob & Co", "Ann"]):
+        body = f"Comment {n}: <b>bold</b> & plain"
+        client.post(entry.get_comment_post_url(), comment_data(entry, author_name=name, body=body))
+    posted = list(Comment.objects.order_by("pk").values_list("pk", "submitted_at"))
+    assert len(posted) == 3 and any(moment.microsecond for _, moment in posted)
+    summary = reimport(exported(), tmp_path)
+    assert summary.counts["comments"]["created"] == 0
+    assert list(Comment.objects.order_by("pk").values_list("pk", "submitted_at")) == posted

@@ -104,6 +104,9 @@ class Comments:
             parent = pks.get(record.parent) if record.parent else None
             values["parent_id"] = None if parent == comment.pk or record.id in looped else parent
             diff = [name for name, value in values.items() if getattr(comment, name) != value]
+            if comment.submitted_at.replace(microsecond=0) == values["submitted_at"]:
+                # Made here through the form, to the microsecond; WXR keeps whole seconds.
+                diff = [name for name in diff if name != "submitted_at"]
             for name in diff:
                 setattr(comment, name, values[name])
             if comment.wp_id != record.id:
@@ -124,7 +127,8 @@ class Comments:
         entries = {entry.pk for entry, record in rows if record.id not in existing}
         candidates = defaultdict(list)
         for comment in Comment.objects.filter(entry_id__in=entries, wp_id__isnull=True):
-            key = (comment.entry_id, comment.author_name, comment.submitted_at.replace(second=0))
+            minute = comment.submitted_at.replace(second=0, microsecond=0)
+            key = (comment.entry_id, comment.author_name, minute)
             candidates[key].append(comment)
         if not candidates:
             return
