@@ -20,6 +20,7 @@ from newsarchive.models import (
     Source,
     Tag,
     TaggedEntry,
+    WordPressBlog,
 )
 from newsarchive.wxr.exporter import export_wxr
 from newsarchive.wxr.importer import import_wxr
@@ -178,19 +179,24 @@ def test_entries_made_here_keep_their_addresses_and_comment_anchors(made_here, t
     assert "A &amp; B" in html
 
 
-def test_importing_an_export_of_entries_made_here_adopts_them_rather_than_duplicating(
+def test_importing_an_export_of_entries_made_here_matches_them_and_changes_nothing(
     made_here, tmp_path
 ):
-    text = exported()
-    summary = reimport(text, tmp_path)
+    """The export names this site and says each entry, page and comment was made here: they
+    are matched to what they came from, and keep having no WordPress id (before, they took
+    the export's numbers, and their comments' text turned into WordPress's HTML)."""
+    before = database_state()
+    summary = reimport(exported(), tmp_path)
+    assert database_state() == before
+    assert summary.total("created") == 0 and summary.total("updated") == 0
+    assert not WordPressBlog.objects.exists()
     entry = made_here["entry"]
     entry.refresh_from_db()
-    assert entry.wp_id == entry.pk
-    assert Entry.objects.count() == 3 and Comment.objects.count() == 2
-    assert summary.total("created") == 0
-    assert set(Comment.objects.values_list("wp_id", flat=True)) == {
-        c.pk for c in made_here["comments"]
-    }
+    assert entry.wp_id is None
+    assert [c.body for c in entry.comments.order_by("pk")] == [
+        "I <b>disagree</b> & say so.",
+        made_here["comments"][1].body,
+    ]
 
 
 def test_the_export_is_wxr_1_2_with_what_the_wordpress_importer_reads(made_here):

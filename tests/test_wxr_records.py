@@ -168,3 +168,40 @@ def test_records_are_read_only_in_the_admin(admin_client):
     assert admin_client.post(f"{RECORDS}{record.pk}/delete/", {"post": "yes"}).status_code == 403
     assert admin_client.get(f"{RECORDS}add/").status_code == 403
     assert ImportRecord.objects.count() == 1
+
+
+# Who may export -----------------------------------------------------------------------------
+
+EXPORT = "/admin/newsarchive/entry/export/"
+
+
+def test_the_archive_downloads_as_a_wordpress_file_for_those_allowed(admin_client, tmp_path):
+    import_wxr([wxr(f"{PHPUNIT}/small-export.xml")])
+    changelist = admin_client.get("/admin/newsarchive/entry/").content.decode()
+    assert f'<a href="{EXPORT}">Export as a WordPress file</a>' in changelist
+    response = admin_client.get(EXPORT)
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Disposition"].startswith('attachment; filename="news-archive-')
+    text = b"".join(response.streaming_content).decode()
+    assert "<wp:base_site_url>http://testserver</wp:base_site_url>" in text
+    assert text.count("<item>") == Entry.objects.count()
+    path = tmp_path / "download.xml"
+    path.write_text(text, encoding="utf-8")
+    assert import_wxr([path]).total("created") == 0
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_may_export(client, role):
+    client.force_login(staff_in(role))
+    assert client.get(EXPORT).status_code == 403
+    if role == "Editor":
+        changelist = client.get("/admin/newsarchive/entry/").content.decode()
+        assert "Export as a WordPress file" not in changelist
+
+
+def test_someone_given_the_export_permission_may_export_and_not_import(client):
+    user = staff_in("Editor")
+    user.user_permissions.add(Permission.objects.get(codename="export_wxr"))
+    client.force_login(user)
+    assert client.get(EXPORT).status_code == 200
+    assert client.get(URL).status_code == 403

@@ -95,7 +95,8 @@ class EntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["source", "author", "parent"]
-    readonly_fields = ["comment_summary", "comment_list"]
+    # A WordPress id is an imported item's identity (with its blog): set by imports only.
+    readonly_fields = ["comment_summary", "comment_list", "wp_id", "wp_blog"]
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "body", "excerpt"]}),
         (
@@ -134,7 +135,7 @@ class EntryAdmin(admin.ModelAdmin):
             "Discussion",
             {"fields": ["comments_open", "pings_open", "comment_summary", "comment_list"]},
         ),
-        ("WordPress", {"fields": ["wp_id", "guid"], "classes": ["collapse"]}),
+        ("WordPress", {"fields": ["wp_blog", "wp_id", "guid"], "classes": ["collapse"]}),
     ]
     actions = [
         "file_into", "remove_from", "add_tags", "remove_tags", "publish", "unpublish",

@@ -1,12 +1,13 @@
 """The archive: entries filed into categories and tags, their comments, and kept counts.
 
+    imports.py    WordPressBlog (what an imported item's WordPress id is a number of),
+                  ImportRecord (what each import did); the import and export permissions
     taxonomy.py   Source, Category (a tree, with redirects from old paths), Tag
     archives.py   kept counts: MonthArchive, Provenance (sources, bylines, datelines)
     queries.py    EntryQuerySet: public(), for_listing(), with_neighbours(), filing in bulk
     entries.py    Entry (posts and pages), Attachment, OldPermalink
     comments.py   Comment, DiscussionSettings
     prepared.py   PreparedQuery: a queryset compiled to SQL once, for the entry page
-    imports.py    ImportRecord: what each WordPress import did; the import/export permissions
 
 Import from here (`from newsarchive.models import Entry`); the modules import one another in
 that order, and reach back up the list (to Entry, say) only inside functions.
@@ -38,7 +39,7 @@ from newsarchive.models.comments import (
     thread,
 )
 from newsarchive.models.entries import Attachment, Entry, OldPermalink
-from newsarchive.models.imports import ImportRecord
+from newsarchive.models.imports import ImportRecord, WordPressBlog
 from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
@@ -58,7 +59,7 @@ __all__ = [
     "EntryQuerySet", "ImportRecord", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink",
     "PreparedQuery",
     "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager", "Source", "Tag",
-    "TaggedEntry",
+    "TaggedEntry", "WordPressBlog",
     "blog_timezone", "is_showable", "month_bounds", "provenance_slugs", "rebuild_counts", "refiled",
     "stored_slug", "thread", "writer_name",
 ]  # fmt: skip

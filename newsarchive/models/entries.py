@@ -13,6 +13,7 @@ from taggit.managers import TaggableManager
 
 from newsarchive import content
 from newsarchive.models.archives import MonthArchive, Provenance, blog_timezone, provenance_slugs
+from newsarchive.models.imports import wordpress_blog, wordpress_identity
 from newsarchive.models.queries import EntryQuerySet
 from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
 
@@ -84,7 +85,8 @@ class Entry(models.Model):
     is_sticky = models.BooleanField(
         "sticky", default=False, help_text="Shown first on the home page."
     )
-    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True)
+    wp_blog = wordpress_blog()
     guid = models.CharField("GUID", max_length=255, blank=True)
     password = models.CharField(
         max_length=255, blank=True, help_text="Readers must type this to see the entry."
@@ -150,6 +152,7 @@ class Entry(models.Model):
             models.UniqueConstraint(
                 fields=["path"], condition=models.Q(kind="page"), name="unique_page_path"
             ),
+            *wordpress_identity("entry"),
         ]
         indexes = [
             models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
@@ -398,11 +401,13 @@ class Attachment(models.Model):
     url = models.URLField("address", max_length=1000)
     mime_type = models.CharField(max_length=100, blank=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)
-    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True)
+    wp_blog = wordpress_blog()
     guid = models.CharField("GUID", max_length=255, blank=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = wordpress_identity("attachment")
 
     def __str__(self):
         return self.title or self.url

@@ -1,5 +1,9 @@
-"""What each WordPress import did, and who ran it.
+"""Where imported things came from, what each WordPress import did, and who ran it.
 
+    WordPressBlog   a blog whose export was imported. An imported post, page, attachment,
+                    comment or term is that blog's number N: (wp_blog, wp_id) is its identity,
+                    so two blogs' post 2 are two entries (wordpress_identity()). Rows with an id
+                    and no blog were imported before blogs were recorded (wxr/identity.py).
     ImportRecord    one per import (or dry run, or refused file), written by the import itself:
                     who, from where, which files, what it created, updated and skipped
 
@@ -11,6 +15,58 @@ commenter's email and address, so no role is given them (see roles.py).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+class WordPressBlog(models.Model):
+    address = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="Host and path, without scheme: what identifies the blog "
+        "(wpthemetestdata.wordpress.com). Empty for exports that name no site.",
+    )
+    url = models.CharField(max_length=500, blank=True, help_text="As its export last gave it.")
+    name = models.CharField(max_length=300, blank=True, help_text="The export's title.")
+    first_imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "WordPress blog"
+
+    def __str__(self):
+        return self.address or "a blog whose export named no site"
+
+
+def wordpress_blog():
+    """The field every imported model has: the blog its WordPress id is a number of."""
+    return models.ForeignKey(
+        WordPressBlog,
+        null=True,
+        blank=True,
+        editable=False,
+        # Nothing deletes a blog while anything of it is kept.
+        on_delete=models.PROTECT,
+        related_name="+",
+        # Looked up with the id, through the index of the identity below.
+        db_index=False,
+        verbose_name="WordPress blog",
+        help_text="The blog its WordPress id belongs to. None for what was made here, and for "
+        "what was imported before blogs were recorded.",
+    )
+
+
+def wordpress_identity(model_name, id_field="wp_id"):
+    """The constraints that make (blog, WordPress id) unique, and an id without a blog (from
+    before blogs were recorded) unique among those, as ids alone were."""
+    return [
+        models.UniqueConstraint(
+            fields=[id_field, "wp_blog"], name=f"{model_name}_wordpress_identity"
+        ),
+        models.UniqueConstraint(
+            fields=[id_field],
+            condition=models.Q(wp_blog__isnull=True),
+            name=f"{model_name}_wordpress_unrecorded_blog",
+        ),
+    ]
 
 
 class ImportRecord(models.Model):

@@ -7,6 +7,8 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
+from newsarchive.models.imports import wordpress_blog, wordpress_identity
+
 
 class SlugManager(models.Manager):
     """Fixtures refer to sources and categories by slug rather than by id."""
@@ -110,15 +112,15 @@ class Category(models.Model):
         default=0, editable=False, help_text="Published entries here and in sub-categories."
     )
     latest_at = models.DateTimeField(null=True, editable=False)
-    wp_term_id = models.PositiveIntegerField(
-        "WordPress term id", null=True, blank=True, unique=True
-    )
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True)
+    wp_blog = wordpress_blog()
 
     objects = SlugManager.from_queryset(CategoryQuerySet)()
 
     class Meta:
         ordering = ["path"]
         verbose_name_plural = "categories"
+        constraints = wordpress_identity("category", "wp_term_id")
 
     def __str__(self):
         return self.name
@@ -209,12 +211,12 @@ class CategoryRedirect(models.Model):
 class Tag(TagBase):
     description = models.TextField(blank=True)
     entry_count = models.PositiveIntegerField(default=0, editable=False)
-    wp_term_id = models.PositiveIntegerField(
-        "WordPress term id", null=True, blank=True, unique=True
-    )
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True)
+    wp_blog = wordpress_blog()
 
     class Meta:
         ordering = ["name"]
+        constraints = wordpress_identity("tag", "wp_term_id")
 
     def get_absolute_url(self):
         return reverse("tag", kwargs={"slug": self.slug})

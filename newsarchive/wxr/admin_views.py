@@ -1,5 +1,6 @@
 """The admin's "Import a WordPress export" page: upload a WXR file, get the import's summary;
-and the read-only list of ImportRecords, every import's record (registered here).
+its "Export as a WordPress file" download; and the read-only list of ImportRecords, every
+import's record (registered here).
 
 It runs the same Importer as `manage.py import_wxr`, in one transaction, and only for those
 with the import permission (a superuser's, unless given: see models/imports.py). Uploads are
@@ -15,17 +16,22 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from newsarchive.models import ImportRecord
+from newsarchive.wxr.exporter import wxr_chunks
 from newsarchive.wxr.importer import Importer, parse_author_map
 from newsarchive.wxr.parser import WXRError
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 IMPORT_PERMISSION = "newsarchive.import_wxr"
+EXPORT_PERMISSION = "newsarchive.export_wxr"
 
 
 def upload_limit():
@@ -149,14 +155,30 @@ def _page(request, model_admin, form, summary=None, error=None, status=200):
     return TemplateResponse(request, "admin/newsarchive/import_wxr.html", context, status=status)
 
 
+def export_wxr_view(request, model_admin):
+    """The whole archive as WXR 1.2 (what `manage.py export_wxr` writes), streamed as it is
+    made. It holds drafts, passwords and every commenter's email and address: only for those
+    with the export permission."""
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied
+    site = request.build_absolute_uri("/").rstrip("/")
+    chunks = (chunk.encode() for chunk in wxr_chunks(site_url=site))
+    response = StreamingHttpResponse(chunks, content_type="application/xml; charset=utf-8")
+    name = f"{slugify(settings.BLOG_NAME) or 'archive'}-{timezone.localdate():%Y-%m-%d}.xml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def admin_urls(model_admin):
-    """The page's URL, for the Entry admin's get_urls()."""
-    view = functools.update_wrapper(
-        functools.partial(import_wxr_view, model_admin=model_admin), import_wxr_view
-    )
-    return [
-        path("import/", model_admin.admin_site.admin_view(view), name="newsarchive_entry_import")
-    ]
+    """The pages' URLs, for the Entry admin's get_urls()."""
+    urls = []
+    for route, view, name in [
+        ("import/", import_wxr_view, "newsarchive_entry_import"),
+        ("export/", export_wxr_view, "newsarchive_entry_export"),
+    ]:
+        bound = functools.update_wrapper(functools.partial(view, model_admin=model_admin), view)
+        urls.append(path(route, model_admin.admin_site.admin_view(bound), name=name))
+    return urls
 
 
 @admin.register(ImportRecord)

@@ -108,6 +108,7 @@ class Term:
     term_id: int | None = None
     parent_slug: str = ""
     description: str = ""
+    meta: list = field(default_factory=list)  # (key, value)
 
 
 @dataclass(slots=True)
@@ -126,6 +127,8 @@ class Comment:
     user_id: int | None
     line: int
     column: int = 0
+    meta: list = field(default_factory=list)  # (key, value)
+    identity: object = None  # identity.Identity, given once the comment is accepted
 
 
 @dataclass(slots=True)
@@ -154,6 +157,7 @@ class Item:
     comments: list = field(default_factory=list)
     line: int = 0
     column: int = 0
+    identity: object = None  # identity.Identity, given once the item is accepted
 
 
 def author(element):
@@ -171,6 +175,7 @@ def term(element):
     """A channel-level wp:category, wp:tag or wp:term."""
     value = element.value
     term_id = number(value("wp:term_id"), "wp:term_id", _where(element))
+    meta = _meta(element, "wp:termmeta")
     if element.key == "wp:category":
         return Term(
             "category",
@@ -179,6 +184,7 @@ def term(element):
             term_id,
             value("wp:category_parent").strip(),
             value("wp:category_description"),
+            meta,
         )
     if element.key == "wp:tag":
         return Term(
@@ -188,6 +194,7 @@ def term(element):
             term_id,
             "",
             value("wp:tag_description"),
+            meta,
         )
     taxonomy = value("wp:term_taxonomy").strip()
     return Term(
@@ -197,6 +204,7 @@ def term(element):
         term_id,
         value("wp:term_parent").strip(),
         value("wp:term_description"),
+        meta,
     )
 
 
@@ -264,14 +272,18 @@ def comment(element):
         user_id=number(get("wp:comment_user_id", ""), "wp:comment_user_id", where),
         line=element.line,
         column=element.column,
+        meta=_meta(element, "wp:commentmeta") if element.children else [],
     )
 
 
 TERM_KEYS = {"wp:category", "wp:tag", "wp:term"}
+# What a channel says about the blog (identity.py reads them).
+CHANNEL_KEYS = {"title", "link", "wp:base_site_url", "wp:base_blog_url", "generator"}
 
 
 def read_records(file, name=None, progress=None):
-    """(kind, record) for each author, term, item and sticky_posts option, in file order."""
+    """(kind, record) for each author, term, item and sticky_posts option, in file order, and
+    ("channel", (key, text)) for what the channel says about the blog."""
     for element in read_elements(file, name, progress):
         key = element.key
         if key == "item":
@@ -284,6 +296,16 @@ def read_records(file, name=None, progress=None):
             yield "term", term(element)
         elif key in {"wp:sticky_posts", "wp:option"}:
             yield "sticky", _sticky_ids(element)
+        elif key in CHANNEL_KEYS:
+            yield "channel", (key, element.text.strip())
+
+
+def _meta(element, key):
+    return [
+        (child.value("wp:meta_key"), child.value("wp:meta_value"))
+        for child in element.children
+        if child.key == key
+    ]
 
 
 def _where(element):
