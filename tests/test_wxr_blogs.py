@@ -348,3 +348,34 @@ def test_the_admin_page_says_which_blog_and_what_goes_beside(admin_client, tmp_p
     assert "Would add beside another blog's items with the same WordPress ids" in html
     assert "<li>post 1: added beside another blog's post 1</li>" in html
     assert Entry.objects.count() == 11
+
+
+def test_a_readers_comment_on_an_imported_entry_survives_the_archives_own_export(client, tmp_path):
+    from tests.factories import comment_data
+
+    import_wxr([wxr(SMALL)])
+    entry = Entry.objects.get(wp_id=1)
+    client.post(
+        entry.get_comment_post_url(),
+        comment_data(entry, author_name="Dee", body="Typed <here> & now"),
+    )
+    typed = Comment.objects.get(author_name="Dee")
+    assert typed.wp_id is None
+    text = exported()
+    assert text.count("_newsarchive_origin") > 0
+    before = database_state()
+    summary = reimport(text, tmp_path)
+    assert summary.total("created") == 0 and summary.total("updated") == 0
+    assert database_state() == before
+
+
+def test_origins_in_a_wordpress_export_are_not_ours_to_trust(two_blogs, tmp_path):
+    """A blog that imported our export and exported it again keeps our meta; its items are
+    its own, whatever the meta says."""
+    text = exported(site_url="https://reblogged.example")
+    text = text.replace("<generator>newsarchive</generator>", "<generator>WordPress</generator>")
+    before = {m._meta.label: m.objects.count() for m in [Entry, Comment, Attachment]}
+    summary = reimport(text, tmp_path)
+    assert summary.total("updated", ["posts", "pages", "comments", "attachments"]) == 0
+    for model in [Entry, Comment, Attachment]:
+        assert model.objects.count() == 2 * before[model._meta.label], model

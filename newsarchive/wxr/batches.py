@@ -77,8 +77,9 @@ class Writer:
         if item.post_id in self.seen_posts:
             self.summary.skip(f"{kind} items repeating an earlier wp:post_id")
             return False
-        item.identity = identity.Identity(self.blog.address, item.post_id)
-        if item.meta:
+        # In our own export, an item that does not say where it came from was made here.
+        item.identity = identity.Identity(self.blog.address, item.post_id, self.blog.own_export)
+        if item.meta and self.blog.own_export:
             item.identity = identity.origin(item.meta, item.identity)
             seen = self.seen_identities.setdefault(item.identity.blog, bulk.IdSet())
             if item.identity.id in seen:

@@ -56,7 +56,7 @@ class Comments:
         outside = {r.parent for _, r in rows if r.parent and r.parent not in known}
         if outside:
             pks.update(self._outside(outside))
-        new = [(entry, record) for entry, record in rows if not _matched(existing, record)]
+        new = [pair for pair in rows if not _matched(existing, pair[1])] if existing else rows
         for (_, record), pk in zip(new, bulk.reserve_ids(Comment, len(new)), strict=True):
             pks[record.id] = pk
         looped = in_loops({record.id: record.parent for _, record in rows})
@@ -66,8 +66,10 @@ class Comments:
 
     def _rows(self, plans):
         rows = []
-        address = self.writer.blog.address
         for plan in plans:
+            # A comment is its item's blog's, or made here with it, unless it says otherwise.
+            blog, made_here = plan.item.identity.blog, plan.item.identity.made_here
+            own_export = self.writer.blog.own_export
             for record in sorted(plan.item.comments, key=lambda c: c.id or 0):
                 if record.id is None:
                     self.summary.skip("comments without a comment_id")
@@ -76,8 +78,8 @@ class Comments:
                 elif record.type not in KINDS:
                     self.summary.skip(f"comments of type {record.type!r}")
                 else:
-                    record.identity = identity.Identity(address, record.id)
-                    if record.meta:
+                    record.identity = identity.Identity(blog, record.id, made_here)
+                    if record.meta and own_export:
                         record.identity = identity.origin(record.meta, record.identity)
                         seen = self.seen_identities.setdefault(record.identity.blog, bulk.IdSet())
                         if record.identity.id in seen:
@@ -124,30 +126,26 @@ class Comments:
         return found
 
     def _insert(self, new, existing, pks, looped):
-        blogs = {}
+        blogs, stored = {}, []
         for _, record in new:  # users and blogs first: no query may run while COPY streams
             self.importer.comment_user_id(record.user_id)
-            ident = existing[record.id].identity if record.id in existing else record.identity
+            match = existing.get(record.id)
+            ident = match.identity if match else record.identity
             if ident.blog not in blogs:
                 blogs[ident.blog] = self.writer.blog_pk(ident.blog)
-            if record.id in existing and existing[record.id].beside:
+            if match and match.beside:
                 self.summary.add_beside("comments", record.id)
+            stored.append((record.id, pks[record.id], blogs[ident.blog], ident.id))
 
         def built():
-            for entry, record in new:
+            for (entry, record), (_, pk, blog_id, wp_id) in zip(new, stored, strict=True):
                 values = self._values(entry, record)
-                ident = existing[record.id].identity if record.id in existing else record.identity
-                values["id"], values["wp_id"] = pks[record.id], ident.id
-                values["wp_blog_id"] = blogs[ident.blog]
+                values["id"], values["wp_id"], values["wp_blog_id"] = pk, wp_id, blog_id
                 if record.parent and record.id not in looped:
                     values["parent_id"] = pks.get(record.parent)
                 yield values
 
         bulk.insert_values(Comment, built())
-        stored = []
-        for _, record in new:
-            ident = existing[record.id].identity if record.id in existing else record.identity
-            stored.append((record.id, pks[record.id], blogs[ident.blog], ident.id))
         self._remember(stored)
         self.summary.add("comments", "created", len(new))
 

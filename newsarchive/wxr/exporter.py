@@ -4,9 +4,10 @@ Ids: an object imported from WordPress keeps its WordPress id, unless another bl
 had that number first (then it gets a fresh number above them all); one made here is exported
 under its own primary key (unless that number is some WordPress object's id: a fresh number
 too). Comment anchors (#comment-N) use the same rule, so they survive a round trip. Each
-object also says where it came from (identity.ORIGIN meta: its blog and WordPress id, or made
-here), so our importer matches an archive's own export to what it came from whatever numbers
-the file gives. What WordPress has no field for — attribution, a permalink day that differs
+object imported from a blog also says where it came from (identity.ORIGIN meta: its blog and
+WordPress id); one without was made here, and a comment is its entry's unless it says
+otherwise. So our importer matches an archive's own export to what it came from whatever
+numbers the file gives. What WordPress has no field for — attribution, a permalink day that differs
 from the local date, old permalinks on another day — travels as `_newsarchive_*` post meta,
 which WordPress keeps and our importer reads back.
 """
@@ -286,7 +287,7 @@ class _Export:
             parent = self.post_id(entry.parent_id, parent_ids.get(entry.parent_id))
             yield self._item(entry, parent if entry.parent_id else 0, filing[entry.pk])
             yield "".join(_meta(key, value) for key, value in meta[entry.pk])
-            yield "".join(self._comment(c) for c in comments[entry.pk])
+            yield "".join(self._comment(c, entry) for c in comments[entry.pk])
             self.counts["comments"] += len(comments[entry.pk])
             yield "\t</item>\n"
 
@@ -300,10 +301,9 @@ class _Export:
             f"{cdata(encoded(name))}</category>\n"
             for domain, slug, name in sorted(filing)
         )
-        extra = [
-            _meta(ORIGIN, self.origin(entry.wp_blog_id, entry.wp_id)),
-            _meta(META_ATTRIBUTION, json.dumps(_attribution(entry), ensure_ascii=False)),
-        ]
+        extra = [_meta(META_ATTRIBUTION, json.dumps(_attribution(entry), ensure_ascii=False))]
+        if entry.wp_id is not None:  # without, an item of our export was made here
+            extra.append(_meta(ORIGIN, self.origin(entry.wp_blog_id, entry.wp_id)))
         if local.date() != entry.published_on:
             extra.append(_meta(META_PERMALINK_DAY, entry.published_on.isoformat()))
         return (
@@ -339,7 +339,21 @@ class _Export:
             f"{terms}{''.join(extra)}"
         )
 
-    def _comment(self, c):
+    def _comment(self, c, entry):
+        number = self.comment_id(c["id"], c["wp_id"])
+        # A comment is its entry's blog's comment of its number, or made here with its entry,
+        # unless its own meta says otherwise (a reader's comment on an imported entry, say).
+        if c["wp_id"] is None:
+            told = entry.wp_id is not None
+        else:
+            told = (entry.wp_id is None or c["wp_id"] != number
+                    or c["wp_blog_id"] != entry.wp_blog_id)  # fmt: skip
+        origin = (
+            f"\t\t\t<wp:commentmeta><wp:meta_key>{ORIGIN}</wp:meta_key><wp:meta_value>"
+            f"{cdata(self.origin(c['wp_blog_id'], c['wp_id']))}</wp:meta_value></wp:commentmeta>\n"
+            if told
+            else ""
+        )
         body = c["body"]
         if c["wp_id"] is None:
             # Typed into our form as plain text; WordPress keeps comments as HTML.
@@ -348,7 +362,7 @@ class _Export:
         local = timezone.localtime(c["submitted_at"], self.tz)
         return (
             "\t\t<wp:comment>\n"
-            f"\t\t\t<wp:comment_id>{self.comment_id(c['id'], c['wp_id'])}</wp:comment_id>\n"
+            f"\t\t\t<wp:comment_id>{number}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{cdata(encoded(c['author_name']))}</wp:comment_author>\n"
             f"\t\t\t<wp:comment_author_email>{cdata(c['author_email'])}</wp:comment_author_email>\n"
             f"\t\t\t<wp:comment_author_url>{cdata(c['author_url'])}</wp:comment_author_url>\n"
@@ -361,8 +375,7 @@ class _Export:
             f"\t\t\t<wp:comment_type>{cdata(c['kind'])}</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
             f"\t\t\t<wp:comment_user_id>{c['user_id'] or 0}</wp:comment_user_id>\n"
-            f"\t\t\t<wp:commentmeta><wp:meta_key>{ORIGIN}</wp:meta_key><wp:meta_value>"
-            f"{cdata(self.origin(c['wp_blog_id'], c['wp_id']))}</wp:meta_value></wp:commentmeta>\n"
+            f"{origin}"
             "\t\t</wp:comment>\n"
         )
 
@@ -389,6 +402,9 @@ class _Export:
         number = self.attachment_ids.get(a["pk"], a["wp_id"])
         parent = self.post_id(a["entry_id"], a["entry__wp_id"]) if a["entry_id"] else 0
         uploaded = a["uploaded_at"]
+        origin = ""
+        if a["wp_id"] is not None:  # without, an attachment of our export was made here
+            origin = _meta(ORIGIN, self.origin(a["wp_blog_id"], a["wp_id"]))
         dates = ""
         if uploaded is not None:
             dates = (
@@ -415,7 +431,7 @@ class _Export:
             "\t\t<wp:post_password><![CDATA[]]></wp:post_password>\n"
             "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
             f"\t\t<wp:attachment_url>{cdata(a['url'])}</wp:attachment_url>\n"
-            f"{_meta(ORIGIN, self.origin(a['wp_blog_id'], a['wp_id']))}"
+            f"{origin}"
             "\t</item>\n"
         )
 

@@ -10,12 +10,16 @@ wp:base_site_url, else the channel's <link>, kept as host and path without the s
 that moved from http to https is the same blog). An export that names no site is the blog
 with the empty address.
 
-Our own exports (exporter.py) name this site, and say for each item where it came from, in
-post, comment and term meta ORIGIN: {"blog": address, "id": N} for an item imported from a
-blog, {"blog": null, "id": N} for one imported before blogs were recorded, {"made_here": true}
-for one made in the archive that exported it. So an archive's own export imported back matches
-what it came from and changes nothing, and imported into an empty archive keeps every identity.
-An item made here that matches nothing is created as the exporting site's item N.
+Our own exports (exporter.py, <generator>newsarchive</generator>) name this site, and say
+where each object imported from a blog came from, in post, comment and term meta ORIGIN:
+{"blog": address, "id": N}, or {"blog": null, "id": N} for one imported before blogs were
+recorded. An item without it was made in the archive that exported it ({"made_here": true}
+says so explicitly, for a comment); a comment without it is its item's blog's comment of its
+number, or made here with its item. So an archive's own export imported back matches what it
+came from and changes nothing, and imported into an empty archive keeps every identity. An
+item made here that matches nothing is created as the exporting site's item N. ORIGIN is read
+from our own exports only: in a WordPress export (a blog that imported ours, say) an item is
+that blog's, whatever meta it carries.
 
 Rows imported before blogs were recorded (a WordPress id, no blog): nothing could tell which
 blog they came from when the blog was added to the schema, so each is adopted by the first
@@ -133,7 +137,7 @@ class FileBlog:
         self.address, self.url, self.name = channel_blog(channel)
         self.known = self.address in blogs.pks
         self.own_export = channel.get("generator", "").strip() == GENERATOR
-        if self.known:
+        if self.known and not self.own_export:  # ours names this site, not the blog's
             blogs.refresh(self.address, self.url, self.name)
 
     def __str__(self):

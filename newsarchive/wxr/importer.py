@@ -26,12 +26,15 @@ from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 
 from newsarchive.models import (
+    EARLIEST_MOMENT,
+    LATEST_MOMENT,
     Category,
     Entry,
     ImportRecord,
     Tag,
     TaggedEntry,
     blog_timezone,
+    is_showable,
     rebuild_counts,
 )
 from newsarchive.wxr import batches, bulk, history, identity, reading
@@ -42,6 +45,9 @@ from newsarchive.wxr.summary import Summary
 from newsarchive.wxr.text import decoded
 
 BATCH_SIZE = 1000
+# What the archive can show, as the naive GMT datetimes WXR gives.
+FIRST_GMT = EARLIEST_MOMENT.replace(tzinfo=None)
+LAST_GMT = LATEST_MOMENT.replace(tzinfo=None)
 
 
 class Importer:
@@ -384,7 +390,8 @@ class Importer:
         default = None
         if term.term_id is not None:
             default = identity.Identity(self.blog.address, term.term_id)
-        found = identity.origin(term.meta, default) if term.meta else default
+        own = term.meta and self.blog.own_export
+        found = identity.origin(term.meta, default) if own else default
         return None if found is None or found.made_here else found
 
     def _owns(self, row, ident, adopt):
@@ -489,16 +496,26 @@ class Importer:
         dates, the days of its permalinks. Attribution's original day is checked as it is
         read (entries.py)."""
         where = (None, item.line, item.column)
-        showable(self.moment(item.date_gmt, item.date), "the item's date", where)
-        if item.modified_gmt is not None:
+        if not self._fine(item.date_gmt, item.date):
+            showable(self.moment(item.date_gmt, item.date), "the item's date", where)
+        if not self._fine(item.modified_gmt, None):
             moment = item.modified_gmt.replace(tzinfo=datetime.UTC)
             showable(moment, "wp:post_modified_gmt", where)
         for comment in item.comments:
-            moment = self.moment(comment.date_gmt, comment.date)
-            showable(moment, "the comment's date", (None, comment.line, comment.column))
+            if not self._fine(comment.date_gmt, comment.date):
+                moment = self.moment(comment.date_gmt, comment.date)
+                showable(moment, "the comment's date", (None, comment.line, comment.column))
         for key, value in item.meta:
             if key in DAY_META:
                 showable(as_date(value.strip()[:10]), key, where)
+
+    def _fine(self, gmt, local):
+        """Quickly: whether the moment from these dates is one the archive can show."""
+        if gmt is not None:
+            return FIRST_GMT <= gmt <= LAST_GMT
+        if local is not None:
+            return is_showable(local.replace(tzinfo=self.tz))
+        return True
 
 
 def import_wxr(paths, **options):
