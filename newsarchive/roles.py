@@ -1,4 +1,9 @@
-"""The two staff roles, kept in step with the models after every migrate."""
+"""The two staff roles, kept in step with the models after every migrate.
+
+A role gets its models' own permissions (add, change, delete, view), never one a model
+declares beyond those: importing and exporting WordPress files (models/imports.py) are a
+superuser's unless given to someone deliberately, one by one.
+"""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -10,6 +15,8 @@ ROLES = {
     # Moderators work the comment queue and nothing else.
     MODERATOR: ["comment"],
 }
+# Django's default permissions, the only ones a role is given.
+ACTIONS = ["add", "change", "delete", "view"]
 
 
 def ensure_roles(**kwargs):
@@ -17,6 +24,8 @@ def ensure_roles(**kwargs):
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(
             *Permission.objects.filter(
-                content_type__app_label="newsarchive", content_type__model__in=models
+                content_type__app_label="newsarchive",
+                content_type__model__in=models,
+                codename__in=[f"{action}_{model}" for action in ACTIONS for model in models],
             )
         )

@@ -17,6 +17,7 @@ from newsarchive.models import (
     Category,
     DiscussionSettings,
     Entry,
+    ImportRecord,
     Source,
     Tag,
 )
@@ -161,6 +162,17 @@ def build_archive():
         mime_type="image/jpeg",
         uploaded_at=at(2007, 3, 10, 17, 40),
         wp_id=1235,
+    )
+    # An import's record, as the importer writes one (read-only in the admin).
+    ImportRecord.objects.create(
+        user=superuser,
+        username="chief",
+        via=ImportRecord.Via.ADMIN,
+        outcome=ImportRecord.Outcome.IMPORTED,
+        files="blog — الأرشيف.xml\nsecond.xml",
+        counts={"entries": {"created": 12, "updated": 1}},
+        skipped={"revision": 3},
+        summary="12 entries created, 1 updated.",
     )
     settings = DiscussionSettings.load()
     settings.moderation_keys = "viagra\n192.0.2.99"

@@ -106,3 +106,46 @@ def test_the_form_checks_the_csrf_token(admin_user):
     response = browser.post(URL, {"file": upload(f"{PHPUNIT}/small-export.xml")})
     assert response.status_code == 403
     assert not Entry.objects.exists()
+
+
+def test_every_part_of_a_summary_is_shown_after_an_import(admin_client):
+    """Skipped records (nav menu items, here) and attribution found in the text are counted
+    by reason; the page showed them through a Counter and answered 500 after committing."""
+    theme_unit_test = upload("theme-test-data/themeunittestdata.wordpress.xml")
+    response = admin_client.post(URL, {"file": theme_unit_test})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h3>Skipped</h3>" in html and "nav_menu_item items" in html
+    response = admin_client.post(URL, {"file": upload("seed-article.xml")})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h3>Attribution found in the text of new entries</h3>" in html
+    assert "Byline: 1" in html
+
+
+@pytest.mark.parametrize("reason", ["items", "values", "keys", "get", "an ordinary reason"])
+def test_a_summary_shows_whatever_its_counts_are_called(admin_client, monkeypatch, reason):
+    """Every tally the Summary keeps, under any name (even one a template would take for a
+    method), is shown as the command prints it."""
+    from collections import Counter
+
+    from newsarchive.wxr import importer
+    from newsarchive.wxr.summary import Summary
+
+    def run(self, files):
+        summary = Summary()
+        summary.files.append("export.xml")
+        for name, value in vars(summary).items():
+            if isinstance(value, Counter):
+                value[reason] += 3
+            elif isinstance(value, list) and name != "files":
+                value.append(f"a note about {reason}")
+        summary.add("posts", "created", 2)
+        return summary
+
+    monkeypatch.setattr(importer.Importer, "run", run)
+    response = admin_client.post(URL, {"file": upload(f"{PHPUNIT}/small-export.xml")})
+    html = response.content.decode()
+    assert response.status_code == 200
+    shown = html[html.find("<section") : html.find("</section>")].lower()
+    assert shown.count(reason) >= 4  # skipped, attribution, a warning and a change

@@ -106,3 +106,27 @@ def test_another_entry_at_the_same_address_pushes_the_import_to_a_numbered_slug(
     assert Entry.objects.get(wp_id=10).slug == "a-post-2"
     assert "this one is at 'a-post-2'" in summary.warnings[0]
     assert import_wxr([one_post_wxr(tmp_path, item)]).total("updated") == 0
+
+
+def test_an_entry_pushed_to_a_numbered_slug_stays_there_unchanged_on_reimport(tmp_path):
+    """Before, importing again left an old permalink from the entry's own address to itself."""
+    make_entry(slug="a-post", wp_id=99, published_at=at(2007, 3, 10, 9))
+    item = "<wp:post_date>2007-03-10 18:12:00</wp:post_date>"
+    import_wxr([one_post_wxr(tmp_path, item)])
+    before = database_state()
+    summary = import_wxr([one_post_wxr(tmp_path, item)])
+    assert summary.total("updated") == 0 and summary.total("created") == 0
+    assert database_state() == before
+
+
+def test_a_page_pushed_to_a_numbered_slug_takes_its_subpages_along():
+    """Before, a subpage's path was made from its parent's slug before the parent moved."""
+    make_entry(kind=Entry.Kind.PAGE, slug="parent-page", title="Ours", wp_id=99)
+    import_wxr([wxr(f"{PHPUNIT}/small-export.xml")])
+    parent = Entry.objects.get(wp_id=6)
+    child = Entry.objects.get(wp_id=4)
+    assert (parent.path, child.path) == ("parent-page-2", "parent-page-2/child-page")
+    assert child.parent == parent
+    before = database_state()
+    summary = import_wxr([wxr(f"{PHPUNIT}/small-export.xml")])
+    assert summary.total("updated") == 0 and database_state() == before

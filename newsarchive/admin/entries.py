@@ -108,7 +108,10 @@ class EntryAdmin(ArchiveModelAdmin):
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["source", "author", "parent"]
-    readonly_fields = ["comment_summary", "comment_list", "approved_comment_list"]
+    # A WordPress id is an imported item's identity (with its blog): set by imports only.
+    readonly_fields = [
+        "comment_summary", "comment_list", "approved_comment_list", "wp_id", "wp_blog",
+    ]  # fmt: skip
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "body", "excerpt"]}),
         (
@@ -147,7 +150,7 @@ class EntryAdmin(ArchiveModelAdmin):
             "Discussion",
             {"fields": ["comments_open", "pings_open", "comment_summary", "comment_list"]},
         ),
-        ("WordPress", {"fields": ["wp_id", "guid"], "classes": ["collapse"]}),
+        ("WordPress", {"fields": ["wp_blog", "wp_id", "guid"], "classes": ["collapse"]}),
     ]
     actions = [
         "file_into", "remove_from", "add_tags", "remove_tags", "publish", "unpublish",

@@ -1,5 +1,7 @@
 """The archive: entries filed into categories and tags, their comments, and kept counts.
 
+    imports.py    WordPressBlog (what an imported item's WordPress id is a number of),
+                  ImportRecord (what each import did); the import and export permissions
     taxonomy.py   Source, Category (a tree, with redirects from old paths), Tag
     archives.py   kept counts: MonthArchive, Provenance (sources, bylines, datelines)
     queries.py    EntryQuerySet: public(), for_listing(), with_neighbours(), filing in bulk
@@ -40,6 +42,7 @@ from newsarchive.models.comments import (
     top_level_threads,
 )
 from newsarchive.models.entries import Attachment, Entry, OldPermalink
+from newsarchive.models.imports import ImportRecord, WordPressBlog
 from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
@@ -59,9 +62,10 @@ __all__ = [
     "EARLIEST_DAY", "EARLIEST_MOMENT", "LATEST_DAY", "LATEST_MOMENT",
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
-    "EntryQuerySet", "FailedAttempt", "MonthArchive", "MonthArchiveQuerySet", "OldPermalink",
-    "PreparedQuery", "Provenance", "ProvenanceQuerySet", "ShownComment", "SlugManager",
-    "Source", "Tag", "TaggedEntry", "address_or_none", "addressable_slug", "blog_timezone",
-    "comment_links", "is_addressable", "is_showable", "month_bounds", "provenance_slugs",
-    "rebuild_counts", "refiled", "stored_slug", "thread", "top_level_threads", "writer_name",
+    "EntryQuerySet", "FailedAttempt", "ImportRecord", "MonthArchive", "MonthArchiveQuerySet",
+    "OldPermalink", "PreparedQuery", "Provenance", "ProvenanceQuerySet", "ShownComment",
+    "SlugManager", "Source", "Tag", "TaggedEntry", "WordPressBlog", "address_or_none",
+    "addressable_slug", "blog_timezone", "comment_links", "is_addressable", "is_showable",
+    "month_bounds", "provenance_slugs", "rebuild_counts", "refiled", "stored_slug", "thread",
+    "top_level_threads", "writer_name",
 ]  # fmt: skip

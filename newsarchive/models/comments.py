@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newsarchive import content
 from newsarchive.models.entries import Entry, showable, validate_showable
+from newsarchive.models.imports import wordpress_blog, wordpress_identity
 
 
 class CommentQuerySet(models.QuerySet):
@@ -183,7 +184,8 @@ class Comment(CommentDisplay, models.Model):
         on_delete=models.SET_NULL,
         related_name="comments",
     )
-    wp_id = models.PositiveIntegerField("WordPress comment id", null=True, blank=True, unique=True)
+    wp_id = models.PositiveIntegerField("WordPress comment id", null=True, blank=True)
+    wp_blog = wordpress_blog()
     notify = models.BooleanField(
         "notify of follow-ups",
         default=False,
@@ -198,7 +200,7 @@ class Comment(CommentDisplay, models.Model):
             models.Index(fields=["entry", "status", "submitted_at"], name="comment_entry_status"),
             models.Index(fields=["status", "submitted_at"], name="comment_status_time"),
         ]
-        constraints = [showable("submitted_at")]
+        constraints = [showable("submitted_at"), *wordpress_identity("comment")]
 
     def __str__(self):
         return f"{self.author_name} on {self.entry_id}"

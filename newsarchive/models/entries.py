@@ -24,6 +24,7 @@ from newsarchive.models.archives import (
     is_showable,
     provenance_slugs,
 )
+from newsarchive.models.imports import wordpress_blog, wordpress_identity
 from newsarchive.models.queries import EntryQuerySet
 from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
 
@@ -130,7 +131,8 @@ class Entry(models.Model):
     is_sticky = models.BooleanField(
         "sticky", default=False, help_text="Shown first on the home page."
     )
-    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True)
+    wp_blog = wordpress_blog()
     guid = models.CharField("GUID", max_length=255, blank=True)
     password = models.CharField(
         max_length=255, blank=True, help_text="Readers must type this to see the entry."
@@ -199,6 +201,7 @@ class Entry(models.Model):
             showable("published_at"),
             showable("modified_at"),
             showable("published_on", EARLIEST_DAY, LATEST_DAY),
+            *wordpress_identity("entry"),
         ]
         indexes = [
             models.Index(fields=["status", "published_at", "id"], name="entry_status_time"),
@@ -449,11 +452,13 @@ class Attachment(models.Model):
     url = models.URLField("address", max_length=1000)
     mime_type = models.CharField(max_length=100, blank=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)
-    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True, unique=True)
+    wp_id = models.PositiveIntegerField("WordPress post id", null=True, blank=True)
+    wp_blog = wordpress_blog()
     guid = models.CharField("GUID", max_length=255, blank=True)
 
     class Meta:
         ordering = ["pk"]
+        constraints = wordpress_identity("attachment")
 
     def __str__(self):
         return self.title or self.url

@@ -8,6 +8,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from taggit.models import TagBase, TaggedItemBase
 
+from newsarchive.models.imports import wordpress_blog, wordpress_identity
+
 # A slug is one segment of an address (`/tag/<slug>/`, `/category/<path>/`): not empty, no "/"
 # (it would split the segment) nor line break (the routes' patterns stop at one), and not "."
 # or "..", which browsers resolve away (`/tag/../` is `/`). Any other text can: the address
@@ -194,16 +196,18 @@ class Category(models.Model):
         default=0, editable=False, help_text="Published entries here and in sub-categories."
     )
     latest_at = models.DateTimeField(null=True, editable=False)
-    wp_term_id = models.PositiveIntegerField(
-        "WordPress term id", null=True, blank=True, unique=True
-    )
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True)
+    wp_blog = wordpress_blog()
 
     objects = SlugManager.from_queryset(CategoryQuerySet)()
 
     class Meta:
         ordering = ["path"]
         verbose_name_plural = "categories"
-        constraints = [addressable_constraint("category")]
+        constraints = [
+            addressable_constraint("category"),
+            *wordpress_identity("category", "wp_term_id"),
+        ]
 
     def __str__(self):
         return self.name
@@ -299,13 +303,15 @@ class CategoryRedirect(models.Model):
 class Tag(TagBase):
     description = models.TextField(blank=True)
     entry_count = models.PositiveIntegerField(default=0, editable=False)
-    wp_term_id = models.PositiveIntegerField(
-        "WordPress term id", null=True, blank=True, unique=True
-    )
+    wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True)
+    wp_blog = wordpress_blog()
 
     class Meta:
         ordering = ["name"]
-        constraints = [addressable_constraint("tag")]
+        constraints = [
+            addressable_constraint("tag"),
+            *wordpress_identity("tag", "wp_term_id"),
+        ]
 
     def save(self, *args, **kwargs):
         # Made here rather than by taggit when missing: taggit finds a free slug by prefix,

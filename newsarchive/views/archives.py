@@ -125,16 +125,21 @@ def home(request, page=None):
 def legacy_redirect(query):
     """Today's address for a WordPress query-string link, or None."""
     try:
+        # Two imported blogs can both have a post 2: an old address means the one that had
+        # its number first (and is not found if that one is not public).
         if "p" in query:
-            entry = get_object_or_404(Entry.objects.public(), wp_id=int(query["p"]))
+            first = Entry.objects.filter(wp_id=int(query["p"])).order_by("pk")[:1]
+            entry = get_object_or_404(Entry.objects.public(), pk__in=first)
             return entry.get_absolute_url()
         if "page_id" in query:
+            first = Entry.objects.filter(wp_id=int(query["page_id"])).order_by("pk")[:1]
             pages = Entry.objects.public().filter(kind=Entry.Kind.PAGE)
-            return get_object_or_404(pages, wp_id=int(query["page_id"])).get_absolute_url()
+            return get_object_or_404(pages, pk__in=first).get_absolute_url()
         if "m" in query:
             return month_param_url(query["m"])
         if "cat" in query:
-            return get_object_or_404(Category, wp_term_id=int(query["cat"])).get_absolute_url()
+            first = Category.objects.filter(wp_term_id=int(query["cat"])).order_by("pk")[:1]
+            return get_object_or_404(Category, pk__in=first).get_absolute_url()
         if "tag" in query:
             if "\x00" in query["tag"]:  # in no slug, and PostgreSQL refuses to look for it
                 raise Http404("No such tag.")

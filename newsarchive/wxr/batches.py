@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from newsarchive import attribution
 from newsarchive.models import Attachment, Comment, Entry, OldPermalink, TaggedEntry, blog_timezone
-from newsarchive.wxr import bulk
+from newsarchive.wxr import bulk, identity
 from newsarchive.wxr.comments import Comments
 from newsarchive.wxr.entries import KINDS, PENDING_PATH, Entries, as_date
 from newsarchive.wxr.records import META_OLD_PERMALINK
@@ -29,9 +29,7 @@ class Writer:
         self.importer = importer
         self.summary = importer.summary
         self.blog_tz = blog_timezone()
-        self.seen_posts = bulk.IdSet()
-        self.attachment_parents = {}  # attachment wp_id → parent wp_id not found yet
-        self.sticky = set()
+        self.blogs = importer.blogs
         self.sources = attribution.SourceResolver()
         self.source_names = self.sources.recognise()
         # Into an empty archive nothing can match an item, so the first file skips looking.
@@ -41,13 +39,26 @@ class Writer:
         self.comments = Comments(self)
         self.pages = Pages(self)
 
-    def new_file(self):
+    def new_file(self, blog):
         """Ids repeated within a file are skipped (WordPress keeps the first); a later file
-        with the same ids updates what the earlier one imported."""
+        with the same ids updates what the earlier one imported, if it is the same blog's."""
+        self.blog = blog  # identity.FileBlog
         self.seen_posts = bulk.IdSet()
+        self.seen_identities = {}  # blog address → IdSet of ids, for our own exports
+        self.attachment_parents = {}  # attachment pk → parent's number, not found yet
+        # Post numbers of this file → entry pk, for the entries that are not the file's
+        # blog's item of that number (matched by our own export's origin): their parents,
+        # attachments and stickiness are found through here rather than by their identity.
+        self.renumbered = {}
         self.entries.new_file()
         self.comments.new_file()
         self.fresh, self.empty = self.empty, False
+
+    def blog_pk(self, address):
+        """The blog's primary key, recording the blog if nothing of it was kept before."""
+        if address == self.blog.address:
+            return self.blog.pk()
+        return self.blogs.pk(address)
 
     def accept(self, item):
         """Whether to import this item; counts the skipped ones by reason."""
@@ -66,12 +77,22 @@ class Writer:
         if item.post_id in self.seen_posts:
             self.summary.skip(f"{kind} items repeating an earlier wp:post_id")
             return False
+        # In our own export, an item that does not say where it came from was made here.
+        item.identity = identity.Identity(self.blog.address, item.post_id, self.blog.own_export)
+        if item.meta and self.blog.own_export:
+            item.identity = identity.origin(item.meta, item.identity)
+            seen = self.seen_identities.setdefault(item.identity.blog, bulk.IdSet())
+            if item.identity.id in seen:
+                self.summary.skip(f"{kind} items repeating an earlier item's origin")
+                return False
+            seen.add(item.identity.id)
         if kind != "attachment":
             item.status = item.status or Entry.Status.DRAFT
             if item.status not in STATUSES:
                 self.summary.skip(f"{kind} items with status {item.status!r}")
                 return False
             self.summary.entries_read += 1
+        self.importer.check_dates(item)
         self.seen_posts.add(item.post_id)
         return True
 
@@ -86,14 +107,30 @@ class Writer:
         if attachments:
             self._attachments(attachments)
 
-    def finish(self):
-        """After the last file: what needed every item first."""
+    def end_file(self):
+        """After a file's last item: what needed every item of the file first."""
         self._attachment_parents()
+        self.pages.settle()
+        if self.importer.sticky:
+            pks = self.entry_pks(self.importer.sticky).values()
+            stuck = Entry.objects.filter(pk__in=pks, kind=Entry.Kind.POST)
+            self.summary.touched |= bool(stuck.exclude(is_sticky=True).update(is_sticky=True))
+
+    def finish(self):
+        """After the last file: what needed every file first."""
         self.pages.place()
         self.summary.add("sources", "created", self.sources.created)
-        if self.sticky:
-            stuck = Entry.objects.filter(wp_id__in=self.sticky, kind=Entry.Kind.POST)
-            self.summary.touched |= bool(stuck.exclude(is_sticky=True).update(is_sticky=True))
+
+    def entry_pks(self, numbers):
+        """{post number in this file: entry pk} for the entries these numbers name."""
+        found = {n: self.renumbered[n] for n in numbers if n in self.renumbered}
+        rest = [n for n in numbers if n not in found]
+        key = self.blogs.key(self.blog.address)
+        if rest and key != identity.UNKNOWN:
+            found.update(
+                Entry.objects.filter(wp_blog_id=key, wp_id__in=rest).values_list("wp_id", "pk")
+            )
+        return found
 
     # Filing ------------------------------------------------------------------------------
 
@@ -204,19 +241,18 @@ class Writer:
     # Attachments -------------------------------------------------------------------------
 
     def _attachments(self, items):
-        ids = [item.post_id for item in items]
-        existing = {a.wp_id: a for a in Attachment.objects.filter(wp_id__in=ids)}
-        parents = {item.parent for item in items if item.parent}
-        entry_ids = dict(Entry.objects.filter(wp_id__in=parents).values_list("wp_id", "pk"))
-        new, changed = [], []
+        existing = self._existing_attachments(items)
+        parents = self.entry_pks({item.parent for item in items if item.parent})
+        new, changed, adopted, matched = [], [], [], 0
         for item in items:
             url = web_address(item.attachment_url or item.guid)[:1000]
-            attachment = existing.get(item.post_id)
-            entry_id = entry_ids.get(item.parent) if item.parent else None
-            if item.parent and entry_id is None:
-                # Its parent may come later in the file (WordPress allows forward references).
-                self.attachment_parents[item.post_id] = item.parent
-                entry_id = attachment.entry_id if attachment else None
+            found = existing.get(item.post_id)
+            attachment = found.row if found else None
+            entry_id = parents.get(item.parent) if item.parent else None
+            # Its parent may come later in the file (WordPress allows forward references).
+            waiting = bool(item.parent) and entry_id is None
+            if waiting and attachment is not None:
+                entry_id = attachment.entry_id
             values = {
                 "entry_id": entry_id,
                 "title": decoded(item.title)[:300],
@@ -226,33 +262,86 @@ class Writer:
                 "guid": item.guid[:255],
             }
             if attachment is None:
-                new.append(Attachment(wp_id=item.post_id, **values))
+                ident = found.identity if found else item.identity
+                if found and found.beside:
+                    self.summary.add_beside("attachments", item.post_id)
+                attachment = Attachment(
+                    wp_id=ident.id, wp_blog_id=self.blog_pk(ident.blog), **values
+                )
+                new.append((attachment, item.parent if waiting else None))
                 continue
+            matched += 1
+            if waiting:
+                self.attachment_parents[attachment.pk] = item.parent
+            if found.identity.made_here and attachment.wp_id is None:
+                values.pop("guid")  # made here: the export made its guid up
             diff = [name for name, value in values.items() if getattr(attachment, name) != value]
             if diff:
                 for name in diff:
                     setattr(attachment, name, values[name])
                 changed.append(attachment)
                 self.summary.change(f"attachment {item.post_id}: {', '.join(diff)}")
-        Attachment.objects.bulk_create(new)
-        if changed:
-            Attachment.objects.bulk_update(changed, ATTACHMENT_FIELDS)
+            if found.adopt:
+                attachment.wp_blog_id = self.blog_pk(found.identity.blog)
+                self.summary.adopt("attachments")
+                if not diff:
+                    adopted.append(attachment)
+        Attachment.objects.bulk_create([attachment for attachment, _ in new])
+        for attachment, parent in new:
+            if parent:
+                self.attachment_parents[attachment.pk] = parent
+        if changed or adopted:
+            Attachment.objects.bulk_update([*changed, *adopted], [*ATTACHMENT_FIELDS, "wp_blog"])
         self.summary.add("attachments", "created", len(new))
         self.summary.add("attachments", "updated", len(changed))
-        self.summary.add("attachments", "unchanged", len(existing) - len(changed))
+        self.summary.add("attachments", "unchanged", matched - len(changed))
+
+    def _existing_attachments(self, items):
+        """{post number: identity.Match} of the attachments these items are: by identity,
+        from before blogs were recorded when guid or address agree, or made here by address."""
+        if self.fresh:
+            return {}
+        rows = {
+            (a.wp_blog_id, a.wp_id): a
+            for a in Attachment.objects.filter(wp_id__in={i.identity.id for i in items})
+        }
+        ids = {wp_id for _, wp_id in rows}
+        found, made_here = {}, []
+        for item in items:
+            url = web_address(item.attachment_url or item.guid)[:1000]
+
+            def agrees(row, item=item, url=url):
+                if row.guid and item.guid:
+                    return row.guid == item.guid[:255]
+                return row.url == url
+
+            ident = item.identity
+            if ident.made_here:
+                made_here.append((item, url))
+            result = identity.match(ident, rows, ids, agrees, self.blogs, self.blog.address)
+            if result.row is not None or result.beside or result.identity != ident:
+                found[item.post_id] = result
+        if made_here:
+            urls = {url for _, url in made_here}
+            ours = defaultdict(list)
+            for row in Attachment.objects.filter(wp_id__isnull=True, url__in=urls):
+                ours[row.url].append(row)
+            for item, url in made_here:
+                if item.post_id not in found and ours[url]:
+                    found[item.post_id] = identity.Match(
+                        ours[url].pop(0), item.identity, False, False
+                    )
+        return found
 
     def _attachment_parents(self):
         if not self.attachment_parents:
             return
-        entry_ids = dict(
-            Entry.objects.filter(wp_id__in=set(self.attachment_parents.values())).values_list(
-                "wp_id", "pk"
-            )
-        )
-        for wp_id, parent in self.attachment_parents.items():
+        entry_ids = self.entry_pks(set(self.attachment_parents.values()))
+        for pk, parent in self.attachment_parents.items():
             entry_id = entry_ids.get(parent)
-            moved = Attachment.objects.filter(wp_id=wp_id).exclude(entry_id=entry_id)
+            moved = Attachment.objects.filter(pk=pk).exclude(entry_id=entry_id)
             self.summary.touched |= bool(moved.update(entry_id=entry_id))
+        self.attachment_parents = {}
 
 
 class Pages:
@@ -260,54 +349,65 @@ class Pages:
     WordPress lets a page come before its parent."""
 
     def __init__(self, writer):
+        self.writer = writer
         self.summary = writer.summary
-        self.parents = {}  # page wp_id → parent wp_id (or None), for the pages of this run
-        self.outcomes = {}
+        self.pending = []  # (page pk, its parent's number in the file) of the file being read
+        self.parents = {}  # page pk → parent pk (or None), for the pages of this run
+        self.outcomes = {}  # page pk → created, updated or unchanged
+        self.numbers = {}  # page pk → its number in its file, for messages
 
-    def add(self, item, outcome):
-        self.parents[item.post_id] = item.parent or None
-        self.outcomes[item.post_id] = outcome
+    def add(self, plan, outcome):
+        pk = plan.entry.pk
+        self.pending.append((pk, plan.item.parent or None))
+        self.outcomes[pk] = outcome
+        self.numbers[pk] = plan.item.post_id
+
+    def settle(self):
+        """At the end of a file: its pages' parents, from their numbers in the file."""
+        parents = self.writer.entry_pks({parent for _, parent in self.pending if parent})
+        for pk, parent in self.pending:
+            self.parents[pk] = parents.get(parent) if parent else None
+        self.pending = []
 
     def place(self):
         if not self.parents:
             return
         pages = {
-            pk: {"wp_id": wp_id, "slug": slug, "parent_id": parent_id, "path": path}
-            for pk, wp_id, slug, parent_id, path in Entry.objects.filter(
-                kind=Entry.Kind.PAGE
-            ).values_list("pk", "wp_id", "slug", "parent_id", "path")
+            pk: {"slug": slug, "parent_id": parent_id, "path": path}
+            for pk, slug, parent_id, path in Entry.objects.filter(kind=Entry.Kind.PAGE).values_list(
+                "pk", "slug", "parent_id", "path"
+            )
         }
-        by_wp_id = {page["wp_id"]: pk for pk, page in pages.items() if page["wp_id"]}
         wanted = {pk: dict(page) for pk, page in pages.items()}
-        for wp_id, parent in self.parents.items():
-            pk = by_wp_id[wp_id]
-            parent_pk = by_wp_id.get(parent) if parent else None
+        for pk, parent_pk in self.parents.items():
             wanted[pk]["parent_id"] = parent_pk if parent_pk != pk else None
-        paths = {}
+        depths = {}
 
-        def path_of(pk, chain=()):
-            if pk not in paths:
+        def depth_of(pk, chain=()):
+            if pk not in depths:
                 page = wanted[pk]
                 parent = page["parent_id"]
                 if parent in chain or parent not in wanted:
                     page["parent_id"] = parent = None
-                prefix = f"{path_of(parent, (*chain, pk))}/" if parent else ""
-                paths[pk] = f"{prefix}{page['slug']}"
-            return paths[pk]
+                depths[pk] = depth_of(parent, (*chain, pk)) + 1 if parent else 0
+            return depths[pk]
 
         for pk in wanted:
-            path_of(pk)
-        # Two pages at one address: the one imported now moves to -2, as WordPress would.
-        ours = {by_wp_id[wp_id] for wp_id in self.parents}
-        holders = {}
-        for pk in sorted(wanted, key=lambda pk: (pk in ours, pk)):
-            path, n = paths[pk], 2
+            depth_of(pk)
+        # Parents first, so a page's path is made from its parent's final one. Two pages at
+        # one address: the one imported now moves to -2, as WordPress would.
+        ours = set(self.parents)
+        paths, holders = {}, {}
+        for pk in sorted(wanted, key=lambda pk: (depths[pk], pk in ours, pk)):
+            parent = wanted[pk]["parent_id"]
+            prefix = f"{paths[parent]}/" if parent else ""
+            path, n = f"{prefix}{wanted[pk]['slug']}", 2
             while path in holders:
                 wanted[pk]["slug"] = numbered(pages[pk]["slug"], n)
-                path = f"{path.rpartition('/')[0]}/{wanted[pk]['slug']}".lstrip("/")
+                path = f"{prefix}{wanted[pk]['slug']}"
                 n += 1
             if n > 2:
-                self.summary.warn(f"page {pages[pk]['wp_id']}: address taken; now /{path}/")
+                self.summary.warn(f"page {self.numbers.get(pk, pk)}: address taken; now /{path}/")
             holders[path] = pk
             paths[pk] = path
         moving = []
@@ -315,9 +415,9 @@ class Pages:
             page["path"] = paths[pk]
             if page != pages[pk]:
                 moving.append(Entry(pk=pk, **page))
-                if pk in ours and self.outcomes.get(page["wp_id"]) == "unchanged":
+                if pk in ours and self.outcomes.get(pk) == "unchanged":
                     self.summary.move("pages", "unchanged", "updated")
-                    self.summary.change(f"page {page['wp_id']}: parent, path")
+                    self.summary.change(f"page {self.numbers[pk]}: parent, path")
         if moving:
             self.summary.touched = True
             # Through unique placeholders first, so that swapped addresses never collide.

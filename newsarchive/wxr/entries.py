@@ -17,9 +17,9 @@ from django.utils import timezone
 
 from newsarchive import attribution
 from newsarchive.models import Entry, provenance_slugs
-from newsarchive.wxr import bulk
-from newsarchive.wxr.records import META_ATTRIBUTION, META_PERMALINK_DAY
-from newsarchive.wxr.text import decoded, derived_slug, numbered, web_address
+from newsarchive.wxr import bulk, identity
+from newsarchive.wxr.records import META_ATTRIBUTION, META_PERMALINK_DAY, showable
+from newsarchive.wxr.text import decoded, derived_slug, is_numbered, numbered, web_address
 
 KINDS = {"post": Entry.Kind.POST, "page": Entry.Kind.PAGE}
 PENDING_PATH = "wxr-import-pending/{}"  # a new page's path until every parent is known
@@ -36,10 +36,12 @@ _provenance_slugs = functools.lru_cache(maxsize=4096)(provenance_slugs)
 class Plan:
     """One item of the batch and the entry it becomes."""
 
-    __slots__ = ("day", "diff", "entry", "item", "kind", "slug", "was")
+    __slots__ = ("blog_id", "day", "diff", "entry", "item", "kind", "match", "slug", "was")
 
-    def __init__(self, item, entry, day, slug):
+    def __init__(self, item, entry, day, slug, match=None):
         self.item, self.entry, self.day, self.slug = item, entry, day, slug
+        self.match = match
+        self.blog_id = None
         self.kind = KINDS[item.post_type]
         self.was = None if entry is None else (entry.published_on, entry.slug, entry.kind)
         self.diff = None
@@ -67,47 +69,92 @@ class Entries:
         for item in items:  # users first: no query may run while COPY streams
             self.importer.user_id(item.creator)
         found = self._existing(items)
-        plans, changed, fields = [], [], set()
+        plans, changed, adopted, fields = [], [], [], set()
         for item in items:
-            entry = found.get(item.post_id)
+            match = found.get(item.post_id)
+            entry = match.row if match else None
             if entry is None:
                 slug = item.slug[:200] or derived_slug(item.title, item.post_id)
-                plans.append(Plan(item, None, self._day(item) or self._fallback_day(item), slug))
+                day = self._day(item) or self._fallback_day(item)
+                plans.append(Plan(item, None, day, slug, match))
                 continue
-            plan = Plan(item, entry, None, None)
+            plan = Plan(item, entry, None, None, match)
             values = self._values(item, entry)
+            if match.identity.made_here and entry.wp_id is None:
+                del values["guid"]  # made here: the export made its guid up
+            if entry.kind == Entry.Kind.PAGE and is_numbered(entry.slug, values["slug"]):
+                values["slug"] = entry.slug  # moved to -2 when its address was taken
             diff = [name for name, value in values.items() if getattr(entry, name) != value]
             if entry.published_at.replace(microsecond=0) == values["published_at"]:
                 diff = [name for name in diff if name != "published_at"]
             for name in diff:
                 setattr(entry, name, values[name])
             diff += self._attribute(entry, item, is_new=False)
-            if entry.wp_id != item.post_id:
-                entry.wp_id = item.post_id
-                diff.append("wp_id")
+            diff += self._identify(plan, adopted)
             plan.diff, plan.day, plan.slug = diff, entry.published_on, entry.slug
             plans.append(plan)
         self._free_slugs(plans)
         for plan in plans:
+            if plan.entry is not None:
+                plan.entry.slug = plan.slug  # as stored, when _free_slugs() kept its -2
             if plan.diff:
-                plan.entry.slug = plan.slug
                 self._derive(plan.entry, plan.item, is_new=False)
                 changed.append(plan.entry)
                 fields.update(plan.diff)
         new = [plan for plan in plans if plan.is_new]
         if new:
+            for plan in new:  # the blog, recorded if new, before COPY
+                ident = plan.match.identity if plan.match else plan.item.identity
+                plan.blog_id = self.writer.blog_pk(ident.blog)
+                if plan.match and plan.match.beside:
+                    kind = "pages" if plan.kind == Entry.Kind.PAGE else "posts"
+                    self.summary.add_beside(kind, plan.item.post_id)
             pks = bulk.reserve_ids(Entry, len(new))
             bulk.insert(Entry, (self._build(plan, pk) for plan, pk in zip(new, pks, strict=True)))
             self._settle_sources()
         if changed:
-            Entry.objects.bulk_update(changed, [*fields, *Entry.DERIVED, "modified_at"])
+            fields.discard("wp_id")
+            update = [*fields, *Entry.DERIVED, "modified_at", "wp_id", "wp_blog"]
+            Entry.objects.bulk_update(changed, update)
+        if adopted:
+            Entry.objects.bulk_update(adopted, ["wp_blog"])
+        self._remember(plans)
         self._count(plans)
         return plans
+
+    def _identify(self, plan, adopted):
+        """Give a matched entry its item's identity: ["wp_id"] if that is a change to show,
+        [] if not (the same identity, an entry from before blogs were recorded adopted, or
+        an entry made here matched by our own export, which keeps having none)."""
+        entry, match = plan.entry, plan.match
+        ident = match.identity
+        if ident.made_here and entry.wp_id is None:
+            return []
+        if match.adopt:
+            entry.wp_blog_id = self.writer.blog_pk(ident.blog)
+            adopted.append(entry)
+            self.summary.adopt("pages" if plan.kind == Entry.Kind.PAGE else "posts")
+            return []
+        if entry.wp_id == ident.id and entry.wp_blog_id == self.writer.blogs.key(ident.blog):
+            return []
+        entry.wp_id, entry.wp_blog_id = ident.id, self.writer.blog_pk(ident.blog)
+        return ["wp_id"]
+
+    def _remember(self, plans):
+        """Entries that are not the file's blog's item of their number are found by number
+        through the writer's `renumbered` (for parents, attachments, stickiness)."""
+        key, renumbered = self.writer.blogs.key(self.writer.blog.address), self.writer.renumbered
+        for plan in plans:
+            entry = plan.entry
+            if entry.wp_id != plan.item.post_id or entry.wp_blog_id != key:
+                renumbered[plan.item.post_id] = entry.pk
 
     def _build(self, plan, pk):
         """A new entry, complete: this runs while COPY streams, so it must not query."""
         values = self._values(plan.item, None)
-        values["wp_id"], values["id"], values["slug"] = plan.item.post_id, pk, plan.slug
+        ident = plan.match.identity if plan.match else plan.item.identity
+        values["wp_id"], values["wp_blog_id"] = ident.id, plan.blog_id
+        values["id"], values["slug"] = pk, plan.slug
         entry = plan.entry = bulk.make(Entry, values)
         self._attribute(entry, plan.item, is_new=True)
         self._derive(entry, plan.item, is_new=True)
@@ -121,18 +168,40 @@ class Entries:
             if plan.diff:
                 self.summary.change(f"{kind[:-1]} {plan.item.post_id}: {', '.join(plan.diff)}")
             if plan.kind == Entry.Kind.PAGE:
-                self.writer.pages.add(plan.item, outcome)
+                self.writer.pages.add(plan, outcome)
 
     # Matching ----------------------------------------------------------------------------
 
     def _existing(self, items):
-        """Entries for these items: by WordPress id; else, for entries made here, by guid,
-        by day and slug (posts) or by a slug no other page has (pages)."""
+        """{post number: identity.Match} for the entries these items are: by identity (blog
+        and WordPress id, see identity.py); else, for entries made here, by guid, by day and
+        slug (posts) or by a slug no other page has (pages). Items that match nothing are
+        there too when a row of another blog has their id (they go beside it)."""
         if self.writer.fresh:
             return {}
-        ids = [item.post_id for item in items]
-        found = {e.wp_id: e for e in Entry.objects.filter(wp_id__in=ids)}
-        missing = [item for item in items if item.post_id not in found]
+        writer = self.writer
+        rows = {
+            (e.wp_blog_id, e.wp_id): e
+            for e in Entry.objects.filter(wp_id__in={item.identity.id for item in items})
+        }
+        ids = {wp_id for _, wp_id in rows}
+        found, missing = {}, []
+        for item in items:
+            ident = item.identity
+            result = identity.match(
+                ident,
+                rows,
+                ids,
+                functools.partial(_agrees, item=item),
+                writer.blogs,
+                writer.blog.address,
+            )
+            if result.row is not None:
+                found[item.post_id] = result
+            else:
+                missing.append(item)
+                if result.beside or result.identity != ident:
+                    found[item.post_id] = result
         if not missing:
             return found
         guids = {item.guid for item in missing if item.guid}
@@ -160,7 +229,8 @@ class Entries:
                 entry = pages[item.slug][0]
             if entry is not None and entry.pk not in adopted:
                 adopted.add(entry.pk)
-                found[item.post_id] = entry
+                ident = found[item.post_id].identity if item.post_id in found else item.identity
+                found[item.post_id] = identity.Match(entry, ident, False, False)
         return found
 
     def _free_slugs(self, plans):
@@ -181,7 +251,6 @@ class Entries:
                     slug__in={plan.slug for plan in posts},
                     published_on__in={plan.day for plan in posts},
                 )
-                .exclude(wp_id__in=[plan.item.post_id for plan in plans])
                 .exclude(pk__in=[plan.entry.pk for plan in plans if plan.entry])
                 .values_list("published_on", "slug")
             )
@@ -212,7 +281,9 @@ class Entries:
     @staticmethod
     def _taken(plan, slug):
         others = Entry.objects.filter(kind=Entry.Kind.POST, published_on=plan.day, slug=slug)
-        return others.exclude(wp_id=plan.item.post_id).exists()
+        if plan.entry is not None:
+            others = others.exclude(pk=plan.entry.pk)
+        return others.exists()
 
     # Values ------------------------------------------------------------------------------
 
@@ -263,7 +334,7 @@ class Entries:
             "comments_open": item.comment_status != "closed",
             "pings_open": item.ping_status != "closed",
             "is_sticky": kind == Entry.Kind.POST
-            and (item.is_sticky or item.post_id in self.writer.sticky),
+            and (item.is_sticky or item.post_id in self.importer.sticky),
             "guid": item.guid[:255],
             "password": item.password[:255],
             "menu_order": item.menu_order,
@@ -305,7 +376,7 @@ class Entries:
             except ValueError:
                 data = None
             if isinstance(data, dict):
-                return self._saved_attribution(entry, data, is_new)
+                return self._saved_attribution(entry, item, data, is_new)
         if is_new and self.importer.detect and entry.body:
             found = attribution.detect(entry.body, self.writer.source_names)
             resolve = functools.partial(self._source, entry, is_new=True)
@@ -313,13 +384,16 @@ class Entries:
                 self.summary.attribution[name] += 1
         return []
 
-    def _saved_attribution(self, entry, data, is_new):
+    def _saved_attribution(self, entry, item, data, is_new):
         source = data.get("source") or {}
+        original = as_date(data.get("original_published_on"))
+        where = (None, item.line, item.column)
+        showable(original, "the original day in _newsarchive_attribution", where)
         values = {
             "source_id": self._source(
                 entry, source.get("name", ""), source.get("slug"), source.get("url", ""), is_new
             ),
-            "original_published_on": as_date(data.get("original_published_on")),
+            "original_published_on": original,
         }
         for name in ATTRIBUTION_FIELDS:
             if name not in values:
@@ -350,6 +424,14 @@ class Entries:
         for source_id, entry_ids in by_source.items():
             Entry.objects.filter(pk__in=entry_ids).update(source_id=source_id)
         self.unsettled = []
+
+
+def _agrees(entry, item):
+    """Whether an entry imported before blogs were recorded is this item: the same guid, or
+    when either has none, the same kind and slug."""
+    if entry.guid and item.guid:
+        return entry.guid == item.guid[:255]
+    return entry.kind == KINDS[item.post_type] and entry.slug == (item.slug[:200] or entry.slug)
 
 
 class _Hashed:

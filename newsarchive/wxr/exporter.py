@@ -1,11 +1,15 @@
 """Writing the archive as WXR 1.2, as WordPress's own exporter does, streamed in chunks.
 
-Ids: an object imported from WordPress keeps its WordPress id; one made here is exported under
-its own primary key (unless that number is some WordPress object's id, when it gets a fresh
-number above them all). Comment anchors (#comment-N) use the same rule, so they survive a
-round trip. What WordPress has no field for — attribution, a permalink day that differs from
-the local date, old permalinks on another day — travels as `_newsarchive_*` post meta, which
-WordPress keeps and our importer reads back.
+Ids: an object imported from WordPress keeps its WordPress id, unless another blog's object
+had that number first (then it gets a fresh number above them all); one made here is exported
+under its own primary key (unless that number is some WordPress object's id: a fresh number
+too). Comment anchors (#comment-N) use the same rule, so they survive a round trip. Each
+object imported from a blog also says where it came from (identity.ORIGIN meta: its blog and
+WordPress id); one without was made here, and a comment is its entry's unless it says
+otherwise. So our importer matches an archive's own export to what it came from whatever
+numbers the file gives. What WordPress has no field for — attribution, a permalink day that differs
+from the local date, old permalinks on another day — travels as `_newsarchive_*` post meta,
+which WordPress keeps and our importer reads back.
 """
 
 import datetime
@@ -15,7 +19,7 @@ from email.utils import format_datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from newsarchive.models import (
@@ -26,10 +30,12 @@ from newsarchive.models import (
     OldPermalink,
     Tag,
     TaggedEntry,
+    WordPressBlog,
     blog_timezone,
 )
+from newsarchive.wxr.identity import GENERATOR, ORIGIN, origin_meta
 from newsarchive.wxr.records import META_ATTRIBUTION, META_OLD_PERMALINK, META_PERMALINK_DAY
-from newsarchive.wxr.text import cdata, encoded, xml_text
+from newsarchive.wxr.text import cdata, encoded, escaped, xml_text
 
 CHUNK_SIZE = 1000
 WXR_VERSION = "1.2"
@@ -66,22 +72,32 @@ HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 def export_wxr(out, since=None, site_url="http://localhost", chunk_size=CHUNK_SIZE):
     """Write the archive (entries published on or after `since`, if given) to the text stream
     `out` as WXR 1.2. Returns {"entries": n, "comments": n, "attachments": n}."""
-    return _Export(out, since, site_url.rstrip("/"), chunk_size).run()
+    export = _Export(since, site_url.rstrip("/"), chunk_size)
+    for chunk in export.chunks():
+        out.write(chunk)
+    return export.counts
+
+
+def wxr_chunks(since=None, site_url="http://localhost", chunk_size=CHUNK_SIZE):
+    """The same file as export_wxr() writes, as pieces of text made as they are asked for
+    (the admin streams them)."""
+    return _Export(since, site_url.rstrip("/"), chunk_size).chunks()
 
 
 class _Export:
-    def __init__(self, out, since, site, chunk_size):
-        self.out, self.since, self.site, self.chunk_size = out, since, site, chunk_size
+    def __init__(self, since, site, chunk_size):
+        self.since, self.site, self.chunk_size = since, site, chunk_size
         self.tz = blog_timezone()
         entries = Entry.objects.all()
         if since is not None:
             entries = entries.filter(published_on__gte=since)
         self.entries = entries
         self.counts = {"entries": 0, "comments": 0, "attachments": 0}
+        self.blogs = dict(WordPressBlog.objects.values_list("pk", "address"))
 
-    def run(self):
+    def chunks(self):
         now = timezone.now()
-        self.out.write(
+        yield (
             HEADER.format(
                 created=f"{now:%Y-%m-%d %H:%M}",
                 version=WXR_VERSION,
@@ -93,18 +109,19 @@ class _Export:
             )
         )
         self._ids()
-        self._authors()
-        self._terms()
-        self.out.write("\t<generator>newsarchive</generator>\n")
-        self._entries()
-        self._attachments()
-        self.out.write("</channel>\n</rss>\n")
-        return self.counts
+        yield self._authors()
+        yield self._terms()
+        yield f"\t<generator>{GENERATOR}</generator>\n"
+        yield from self._entries()
+        yield from self._attachments()
+        yield "</channel>\n</rss>\n"
 
     # Ids ---------------------------------------------------------------------------------
 
     def _ids(self):
-        """Fresh numbers for objects whose own primary key is some WordPress object's id."""
+        """Fresh numbers for what cannot keep its own: a WordPress id another blog's object
+        had first (entries before attachments, then by primary key), and objects made here
+        whose primary key is some WordPress object's id."""
         wp_ids = Q(pk__in=Entry.objects.filter(wp_id__isnull=False).values("wp_id")) | Q(
             pk__in=Attachment.objects.filter(wp_id__isnull=False).values("wp_id")
         )
@@ -118,34 +135,48 @@ class _Export:
             ),
             default=0,
         )
+        later = Exists(Entry.objects.filter(wp_id=OuterRef("wp_id"), pk__lt=OuterRef("pk")))
+        renumbered = (wp_ids & Q(wp_id__isnull=True)) | (Q(wp_id__isnull=False) & later)
         self.post_ids = {}
-        for pk in Entry.objects.filter(wp_ids, wp_id__isnull=True).values_list("pk", flat=True):
+        for pk in Entry.objects.filter(renumbered).order_by("pk").values_list("pk", flat=True):
             high += 1
             self.post_ids[pk] = high
+        later = Exists(Entry.objects.filter(wp_id=OuterRef("wp_id"))) | Exists(
+            Attachment.objects.filter(wp_id=OuterRef("wp_id"), pk__lt=OuterRef("pk"))
+        )
+        renumbered = Q(wp_id__isnull=True) | (Q(wp_id__isnull=False) & later)
         self.attachment_ids = {}
-        for pk in (
-            Attachment.objects.filter(wp_id__isnull=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ):
+        attachments = Attachment.objects.filter(renumbered).order_by("pk")
+        for pk in attachments.values_list("pk", flat=True):
             high += 1
             self.attachment_ids[pk] = high
-        taken = Comment.objects.filter(wp_id__isnull=False).values("wp_id")
+        comments_with = Comment.objects.filter(wp_id__isnull=False)
         high = max(
             filter(None, Comment.objects.aggregate(a=Max("wp_id"), b=Max("pk")).values()), default=0
         )
+        later = Exists(Comment.objects.filter(wp_id=OuterRef("wp_id"), pk__lt=OuterRef("pk")))
+        renumbered = Q(wp_id__isnull=True, pk__in=comments_with.values("wp_id")) | (
+            Q(wp_id__isnull=False) & later
+        )
         self.comment_ids = {}
-        for pk in Comment.objects.filter(wp_id__isnull=True, pk__in=taken).values_list(
-            "pk", flat=True
-        ):
+        for pk in Comment.objects.filter(renumbered).order_by("pk").values_list("pk", flat=True):
             high += 1
             self.comment_ids[pk] = high
 
     def post_id(self, pk, wp_id):
-        return wp_id or self.post_ids.get(pk, pk)
+        number = self.post_ids.get(pk)
+        if number is not None:
+            return number
+        return wp_id if wp_id is not None else pk
 
     def comment_id(self, pk, wp_id):
-        return wp_id or self.comment_ids.get(pk, pk)
+        number = self.comment_ids.get(pk)
+        if number is not None:
+            return number
+        return wp_id if wp_id is not None else pk
+
+    def origin(self, blog_id, wp_id):
+        return origin_meta(self.blogs.get(blog_id), wp_id)
 
     # Channel -----------------------------------------------------------------------------
 
@@ -168,7 +199,7 @@ class _Export:
                 f"<wp:author_last_name>{cdata(encoded(user.last_name))}</wp:author_last_name>"
                 "</wp:author>\n"
             )
-        self.out.write("".join(parts))
+        return "".join(parts)
 
     def _terms(self):
         parts = []
@@ -182,6 +213,7 @@ class _Export:
                 f"<wp:category_parent>{cdata(parent)}</wp:category_parent>"
                 f"<wp:cat_name>{cdata(encoded(category.name))}</wp:cat_name>"
                 f"{_optional('wp:category_description', category.description)}"
+                f"{self._term_origin(category)}"
                 "</wp:category>\n"
             )
         for tag in Tag.objects.order_by("slug"):
@@ -191,9 +223,19 @@ class _Export:
                 f"<wp:tag_slug>{cdata(tag.slug)}</wp:tag_slug>"
                 f"<wp:tag_name>{cdata(encoded(tag.name))}</wp:tag_name>"
                 f"{_optional('wp:tag_description', tag.description)}"
+                f"{self._term_origin(tag)}"
                 "</wp:tag>\n"
             )
-        self.out.write("".join(parts))
+        return "".join(parts)
+
+    def _term_origin(self, term):
+        if term.wp_term_id is None:
+            return ""
+        origin = self.origin(term.wp_blog_id, term.wp_term_id)
+        return (
+            f"<wp:termmeta><wp:meta_key>{ORIGIN}</wp:meta_key>"
+            f"<wp:meta_value>{cdata(origin)}</wp:meta_value></wp:termmeta>"
+        )
 
     # Items -------------------------------------------------------------------------------
 
@@ -208,7 +250,7 @@ class _Export:
             if not chunk:
                 break
             last = chunk[-1].pk
-            self.out.write("".join(self._chunk(chunk)))
+            yield "".join(self._chunk(chunk))
             self.counts["entries"] += len(chunk)
 
     def _chunk(self, entries):
@@ -245,7 +287,7 @@ class _Export:
             parent = self.post_id(entry.parent_id, parent_ids.get(entry.parent_id))
             yield self._item(entry, parent if entry.parent_id else 0, filing[entry.pk])
             yield "".join(_meta(key, value) for key, value in meta[entry.pk])
-            yield "".join(self._comment(c) for c in comments[entry.pk])
+            yield "".join(self._comment(c, entry) for c in comments[entry.pk])
             self.counts["comments"] += len(comments[entry.pk])
             yield "\t</item>\n"
 
@@ -260,6 +302,8 @@ class _Export:
             for domain, slug, name in sorted(filing)
         )
         extra = [_meta(META_ATTRIBUTION, json.dumps(_attribution(entry), ensure_ascii=False))]
+        if entry.wp_id is not None:  # without, an item of our export was made here
+            extra.append(_meta(ORIGIN, self.origin(entry.wp_blog_id, entry.wp_id)))
         if local.date() != entry.published_on:
             extra.append(_meta(META_PERMALINK_DAY, entry.published_on.isoformat()))
         return (
@@ -295,16 +339,30 @@ class _Export:
             f"{terms}{''.join(extra)}"
         )
 
-    def _comment(self, c):
+    def _comment(self, c, entry):
+        number = self.comment_id(c["id"], c["wp_id"])
+        # A comment is its entry's blog's comment of its number, or made here with its entry,
+        # unless its own meta says otherwise (a reader's comment on an imported entry, say).
+        if c["wp_id"] is None:
+            told = entry.wp_id is not None
+        else:
+            told = (entry.wp_id is None or c["wp_id"] != number
+                    or c["wp_blog_id"] != entry.wp_blog_id)  # fmt: skip
+        origin = (
+            f"\t\t\t<wp:commentmeta><wp:meta_key>{ORIGIN}</wp:meta_key><wp:meta_value>"
+            f"{cdata(self.origin(c['wp_blog_id'], c['wp_id']))}</wp:meta_value></wp:commentmeta>\n"
+            if told
+            else ""
+        )
         body = c["body"]
         if c["wp_id"] is None:
             # Typed into our form as plain text; WordPress keeps comments as HTML.
-            body = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            body = escaped(body)
         parent = self.comment_id(c["parent_id"], c["parent__wp_id"]) if c["parent_id"] else 0
         local = timezone.localtime(c["submitted_at"], self.tz)
         return (
             "\t\t<wp:comment>\n"
-            f"\t\t\t<wp:comment_id>{self.comment_id(c['id'], c['wp_id'])}</wp:comment_id>\n"
+            f"\t\t\t<wp:comment_id>{number}</wp:comment_id>\n"
             f"\t\t\t<wp:comment_author>{cdata(encoded(c['author_name']))}</wp:comment_author>\n"
             f"\t\t\t<wp:comment_author_email>{cdata(c['author_email'])}</wp:comment_author_email>\n"
             f"\t\t\t<wp:comment_author_url>{cdata(c['author_url'])}</wp:comment_author_url>\n"
@@ -317,6 +375,7 @@ class _Export:
             f"\t\t\t<wp:comment_type>{cdata(c['kind'])}</wp:comment_type>\n"
             f"\t\t\t<wp:comment_parent>{parent}</wp:comment_parent>\n"
             f"\t\t\t<wp:comment_user_id>{c['user_id'] or 0}</wp:comment_user_id>\n"
+            f"{origin}"
             "\t\t</wp:comment>\n"
         )
 
@@ -336,13 +395,16 @@ class _Export:
             if not chunk:
                 break
             last = chunk[-1]["pk"]
-            self.out.write("".join(self._attachment(a) for a in chunk))
+            yield "".join(self._attachment(a) for a in chunk)
             self.counts["attachments"] += len(chunk)
 
     def _attachment(self, a):
-        number = a["wp_id"] or self.attachment_ids.get(a["pk"], a["pk"])
+        number = self.attachment_ids.get(a["pk"], a["wp_id"])
         parent = self.post_id(a["entry_id"], a["entry__wp_id"]) if a["entry_id"] else 0
         uploaded = a["uploaded_at"]
+        origin = ""
+        if a["wp_id"] is not None:  # without, an attachment of our export was made here
+            origin = _meta(ORIGIN, self.origin(a["wp_blog_id"], a["wp_id"]))
         dates = ""
         if uploaded is not None:
             dates = (
@@ -369,6 +431,7 @@ class _Export:
             "\t\t<wp:post_password><![CDATA[]]></wp:post_password>\n"
             "\t\t<wp:is_sticky>0</wp:is_sticky>\n"
             f"\t\t<wp:attachment_url>{cdata(a['url'])}</wp:attachment_url>\n"
+            f"{origin}"
             "\t</item>\n"
         )
 
@@ -382,10 +445,12 @@ ATTACHMENT_VALUES = [
     "guid",
     "entry_id",
     "entry__wp_id",
+    "wp_blog_id",
 ]
 COMMENT_VALUES = [
     "id", "wp_id", "entry_id", "parent_id", "parent__wp_id", "author_name", "author_email",
     "author_url", "ip_address", "submitted_at", "body", "status", "kind", "user_id",
+    "wp_blog_id",
 ]  # fmt: skip
 
 

@@ -22,23 +22,32 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection, reset_queries, transaction
+from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 
 from newsarchive.models import (
+    EARLIEST_MOMENT,
+    LATEST_MOMENT,
     Category,
     Entry,
+    ImportRecord,
     Tag,
     TaggedEntry,
     blog_timezone,
+    is_showable,
     rebuild_counts,
 )
-from newsarchive.wxr import batches, bulk, reading
+from newsarchive.wxr import batches, bulk, history, identity, reading
+from newsarchive.wxr.entries import as_date
 from newsarchive.wxr.parser import WXRError
+from newsarchive.wxr.records import DAY_META, showable
 from newsarchive.wxr.summary import Summary
 from newsarchive.wxr.text import decoded
 
 BATCH_SIZE = 1000
+# What the archive can show, as the naive GMT datetimes WXR gives.
+FIRST_GMT = EARLIEST_MOMENT.replace(tzinfo=None)
+LAST_GMT = LATEST_MOMENT.replace(tzinfo=None)
 
 
 class Importer:
@@ -47,6 +56,7 @@ class Importer:
     author_map: {wordpress login: username of an existing user}. time_zone: the blog's zone,
     for WordPress local dates given without their GMT twin (default: settings.TIME_ZONE).
     progress: called as progress(bytes_read, total_bytes, entries_read, seconds).
+    user and via: who runs it and from where, for its ImportRecord (history.py).
     """
 
     def __init__(
@@ -57,7 +67,10 @@ class Importer:
         detect=True,
         batch_size=BATCH_SIZE,
         progress=None,
+        user=None,
+        via=ImportRecord.Via.COMMAND,
     ):
+        self.user, self.via = user, via
         self.author_map_names = dict(author_map or {})
         self.dry_run = dry_run
         self.tz = time_zone or blog_timezone()
@@ -67,9 +80,11 @@ class Importer:
         self.summary = Summary(dry_run=dry_run)
 
     def run(self, files):
-        """Import `files`, a list of (name, binary file, size in bytes or None)."""
+        """Import `files`, a list of (name, binary file, size in bytes or None). Whatever
+        happens, the run is recorded (history.py)."""
+        files = list(files)
         started = time.monotonic()
-        self.started = started
+        self.started, self.started_at = started, timezone.now()
         # The reader thread hands the interpreter back sooner, so the writing thread is not
         # kept waiting each time the database answers.
         switch_interval = sys.getswitchinterval()
@@ -84,13 +99,26 @@ class Importer:
                 self._check_constraints(immediately=False)
                 if self.dry_run:
                     transaction.set_rollback(True)
-                elif self.summary.changed_anything:
-                    self._analyze()
-                    rebuild_counts()
+                else:
+                    if self.summary.changed_anything:
+                        self._analyze()
+                        rebuild_counts()
+                    self.summary.seconds = time.monotonic() - started
+                    history.record(self, files, ImportRecord.Outcome.IMPORTED)
+        except WXRError as error:
+            history.record(self, files, ImportRecord.Outcome.REFUSED, error)
+            raise
+        except Exception as error:
+            with contextlib.suppress(DatabaseError):
+                failure = f"{type(error).__name__}: {error}"
+                history.record(self, files, ImportRecord.Outcome.FAILED, failure)
+            raise
         finally:
             sys.setswitchinterval(switch_interval)
             bulk.forget_reserved_ids()
         self.summary.seconds = time.monotonic() - started
+        if self.dry_run:
+            history.record(self, files, ImportRecord.Outcome.DRY_RUN)
         return self.summary
 
     @staticmethod
@@ -125,14 +153,16 @@ class Importer:
         self.categories = dict(Category.objects.values_list("slug", "pk"))
         self.tags = dict(Tag.objects.values_list("slug", "pk"))
         self.tag_names = set(Tag.objects.values_list("name", flat=True))
+        self.blogs = identity.Blogs()
         self.writer = batches.Writer(self)
 
     # Reading -----------------------------------------------------------------------------
 
     def _import_file(self, name, file, size):
         self.summary.files.append(str(name))
-        self.writer.new_file()
         self.file_authors = {}  # WordPress author id → login, for comment_user_id
+        self.channel, self.blog = {}, None
+        self.sticky = set()  # post numbers a sticky_posts option names
         pending_authors, pending_terms, items = [], [], []
 
         def progress(read):
@@ -144,6 +174,8 @@ class Importer:
         try:
             for kind, record in reading.records_of(file, name, progress):
                 if kind == "item":
+                    if self.blog is None:
+                        self._file_blog(name)
                     if pending_authors or pending_terms:
                         self._authors(pending_authors)
                         self._terms(pending_terms)
@@ -159,14 +191,25 @@ class Importer:
                 elif kind == "term":
                     pending_terms.append(record)
                 elif kind == "sticky":
-                    self.writer.sticky.update(record)
+                    self.sticky.update(record)
+                elif kind == "channel":
+                    self.channel.setdefault(*record)
+            if self.blog is None:
+                self._file_blog(name)
             self._authors(pending_authors)
             self._terms(pending_terms)
             if items:
                 self.writer.write(items)
+            self.writer.end_file()
         except WXRError as error:
             error.file = error.file or str(name)
             raise
+
+    def _file_blog(self, name):
+        """The blog this file is from, as its channel names it before the first item."""
+        self.blog = identity.FileBlog(self.blogs, self.channel)
+        self.summary.blog(name, self.blog)
+        self.writer.new_file(self.blog)
 
     # Authors -----------------------------------------------------------------------------
 
@@ -198,8 +241,10 @@ class Importer:
             email=author.email[:254],
             first_name=decoded(first)[:150],
             last_name=decoded(last)[:150],
-            # WordPress passwords are not carried over: imported authors cannot log in.
+            # An import never makes an account anyone can log in to: WordPress passwords
+            # are not carried over, and the account is inactive.
             password=make_password(None),
+            is_active=False,
         )
 
     def user_id(self, login):
@@ -213,7 +258,9 @@ class Importer:
             User = get_user_model()
             pk = User.objects.filter(username=login).values_list("pk", flat=True).first()
             if pk is None:
-                pk = User.objects.create(username=login, password=make_password(None)).pk
+                pk = User.objects.create(
+                    username=login, password=make_password(None), is_active=False
+                ).pk
                 self.summary.add("authors", "created")
             self.users[login] = pk
         return self.users[login]
@@ -242,8 +289,8 @@ class Importer:
 
     def _categories(self, terms):
         existing = {c.slug: c for c in Category.objects.filter(slug__in=terms)}
-        ids = [t.term_id for t in terms.values() if t.term_id is not None]
-        taken = dict(Category.objects.filter(wp_term_id__in=ids).values_list("wp_term_id", "slug"))
+        idents = {slug: self._term_identity(term) for slug, term in terms.items()}
+        taken = self._taken_term_ids(Category, idents)
         done = set()
 
         def save(slug, chain=()):
@@ -256,26 +303,26 @@ class Importer:
             parent_id = self.categories.get(parent_slug) if parent_slug else None
             if parent_slug and parent_id is None:
                 self.summary.warn(f"category {slug!r}: its parent {parent_slug!r} is unknown")
-            term_id = term.term_id
-            if term_id is not None and taken.get(term_id, slug) != slug:
-                self.summary.warn(
-                    f"category {slug!r}: term id {term_id} already belongs to "
-                    f"{taken[term_id]!r}; not kept"
-                )
-                term_id = None
+            category = existing.get(slug)
+            (blog_id, term_id), adopt = self._term_key("category", slug, category, idents, taken)
+            if category is not None and not self._owns(category, idents[slug], adopt):
+                self.categories[slug] = category.pk  # another blog's: filed under, not changed
+                self.summary.add("categories", "unchanged")
+                done.add(slug)
+                return
             values = {
                 "name": decoded(term.name)[:200] or slug,
                 "description": term.description,
                 "parent_id": parent_id,
                 "wp_term_id": term_id,
             }
-            category = existing.get(slug)
             if category is None:
-                category = Category(slug=slug[:200], **values)
+                category = Category(slug=slug[:200], wp_blog_id=blog_id, **values)
                 category.save()
                 self.summary.add("categories", "created")
             else:
                 changed = [k for k, v in values.items() if getattr(category, k) != v]
+                category.wp_blog_id = blog_id
                 if changed:
                     for name in changed:
                         setattr(category, name, values[name])
@@ -283,6 +330,8 @@ class Importer:
                     self.summary.add("categories", "updated")
                     self.summary.change(f"category {slug}: {', '.join(changed)}")
                 else:
+                    if adopt:
+                        Category.objects.filter(pk=category.pk).update(wp_blog_id=blog_id)
                     self.summary.add("categories", "unchanged")
             self.categories[slug] = category.pk
             done.add(slug)
@@ -292,14 +341,15 @@ class Importer:
 
     def _tags(self, terms):
         existing = {t.slug: t for t in Tag.objects.filter(slug__in=terms)}
-        ids = [t.term_id for t in terms.values() if t.term_id is not None]
-        taken = dict(Tag.objects.filter(wp_term_id__in=ids).values_list("wp_term_id", "slug"))
-        new, changed = [], []
+        idents = {slug: self._term_identity(term) for slug, term in terms.items()}
+        taken = self._taken_term_ids(Tag, idents)
+        new, changed, adopted = [], [], []
         for slug, term in terms.items():
-            term_id = term.term_id
-            if term_id is not None and taken.get(term_id, slug) != slug:
-                term_id = None
             tag = existing.get(slug)
+            (blog_id, term_id), adopt = self._term_key("tag", slug, tag, idents, taken)
+            if tag is not None and not self._owns(tag, idents[slug], adopt):
+                self.tag_names.add(tag.name)
+                continue  # another blog's: tagged with, not changed
             name = decoded(term.name)[:100] or slug
             if tag is None:
                 tag = Tag(
@@ -307,6 +357,7 @@ class Importer:
                     name=self._tag_name(name, slug),
                     description=term.description,
                     wp_term_id=term_id,
+                    wp_blog_id=blog_id,
                 )
                 new.append(tag)
                 continue
@@ -315,20 +366,81 @@ class Importer:
                 self.tag_names.discard(tag.name)
                 values["name"] = self._tag_name(name, slug)
             diff = [k for k, v in values.items() if getattr(tag, k) != v]
+            tag.wp_blog_id = blog_id
             if diff:
                 for key in diff:
                     setattr(tag, key, values[key])
                 changed.append(tag)
                 self.summary.change(f"tag {slug}: {', '.join(diff)}")
+            elif adopt:
+                adopted.append(tag)
             self.tag_names.add(tag.name)
         Tag.objects.bulk_create(new)
-        if changed:
-            Tag.objects.bulk_update(changed, ["name", "description", "wp_term_id"])
+        if changed or adopted:
+            fields = ["name", "description", "wp_term_id", "wp_blog"]
+            Tag.objects.bulk_update([*changed, *adopted], fields)
         for tag in [*new, *existing.values()]:
             self.tags[tag.slug] = tag.pk
         self.summary.add("tags", "created", len(new))
         self.summary.add("tags", "updated", len(changed))
         self.summary.add("tags", "unchanged", len(existing) - len(changed))
+
+    def _term_identity(self, term):
+        """The term's identity: our own export's origin, else the file's blog's term id."""
+        default = None
+        if term.term_id is not None:
+            default = identity.Identity(self.blog.address, term.term_id)
+        own = term.meta and self.blog.own_export
+        found = identity.origin(term.meta, default) if own else default
+        return None if found is None or found.made_here else found
+
+    def _owns(self, row, ident, adopt):
+        """Whether this file's term may change the category or tag `row` it shares a slug
+        with: one made here, or its own blog's. Another blog's is filed under as it is, so
+        that two blogs' imports do not undo each other's names."""
+        if row.wp_term_id is None or adopt:
+            return True
+        return ident is not None and row.wp_blog_id == self.blogs.key(ident.blog)
+
+    def _taken_term_ids(self, model, idents):
+        """{(wp_blog_id, wp_term_id): slug} of the terms holding any of these ids."""
+        ids = {ident.id for ident in idents.values() if ident is not None}
+        if not ids:
+            return {}
+        rows = model.objects.filter(wp_term_id__in=ids)
+        return {
+            (blog, term_id): slug
+            for blog, term_id, slug in rows.values_list("wp_blog_id", "wp_term_id", "slug")
+        }
+
+    def _term_key(self, kind, slug, row, idents, taken):
+        """((wp_blog_id, wp_term_id), adopted) for the term `slug`. Terms are matched by slug;
+        their WordPress id only answers `?cat=`, so a term keeps the first blog's id, one from
+        before blogs were recorded is adopted by the blog with the same id, and one without an
+        id takes the file's, unless another term of that blog holds it."""
+        current = (row.wp_blog_id, row.wp_term_id) if row is not None else (None, None)
+        ident = idents[slug]
+        if ident is None:
+            return current, False
+        key = (self.blogs.key(ident.blog), ident.id)
+        if current == key:
+            return current, False
+        if current[1] is not None:
+            if current[0] is None and current[1] == ident.id and ident.blog is not None:
+                self.summary.adopt(f"{kind} terms")
+                return (self.writer.blog_pk(ident.blog), ident.id), True
+            if current[0] is not None and current[0] == key[0] and taken.get(key) in {None, slug}:
+                return key, False  # the blog gave the term a new id
+            return current, False
+        holder = taken.get(key)
+        if holder is not None and holder != slug:
+            self.summary.warn(
+                f"{kind} {slug!r}: term id {ident.id} already belongs to {holder!r}; not kept"
+            )
+            return current, False
+        key = (self.writer.blog_pk(ident.blog), ident.id)
+        taken[key] = slug
+        return key, False
 
     def _tag_slug(self, slug):
         if len(slug) > 100:
@@ -377,6 +489,33 @@ class Importer:
         if local is not None:
             return local.replace(tzinfo=self.tz)
         return None
+
+    def check_dates(self, item):
+        """Refuse, with its place, any moment or day this item would store that the archive
+        could not show (pages would fail on it): its date, its modified time, its comments'
+        dates, the days of its permalinks. Attribution's original day is checked as it is
+        read (entries.py)."""
+        where = (None, item.line, item.column)
+        if not self._fine(item.date_gmt, item.date):
+            showable(self.moment(item.date_gmt, item.date), "the item's date", where)
+        if not self._fine(item.modified_gmt, None):
+            moment = item.modified_gmt.replace(tzinfo=datetime.UTC)
+            showable(moment, "wp:post_modified_gmt", where)
+        for comment in item.comments:
+            if not self._fine(comment.date_gmt, comment.date):
+                moment = self.moment(comment.date_gmt, comment.date)
+                showable(moment, "the comment's date", (None, comment.line, comment.column))
+        for key, value in item.meta:
+            if key in DAY_META:
+                showable(as_date(value.strip()[:10]), key, where)
+
+    def _fine(self, gmt, local):
+        """Quickly: whether the moment from these dates is one the archive can show."""
+        if gmt is not None:
+            return FIRST_GMT <= gmt <= LAST_GMT
+        if local is not None:
+            return is_showable(local.replace(tzinfo=self.tz))
+        return True
 
 
 def import_wxr(paths, **options):

@@ -24,6 +24,12 @@ NAMESPACES = {
 }
 VERSION = re.compile(r"^\d+\.\d+$")
 CHUNK_SIZE = 256 * 1024
+# What one file may ask of memory. WordPress nests its elements 6 deep (rss, channel, item,
+# wp:comment, wp:commentmeta, wp:meta_value); every open element costs expat memory, and a
+# file of nothing but opening tags once took a worker to 2.7 GB. One child of <channel> (an
+# item with all its comments, say) is held whole while it is read, so its size is capped too.
+MAX_DEPTH = 64
+MAX_ELEMENT_BYTES = 32 * 1024 * 1024
 
 # Plainer words for expat's commonest complaints.
 PLAIN_ERRORS = {
@@ -121,6 +127,9 @@ class _Builder:
         self.text = []  # character data and CDATA markers, in document order
         self.done = []
         self.version = None
+        # Where the child of <channel> being read (or the text before it) began: byte, line,
+        # column and its name, for MAX_ELEMENT_BYTES.
+        self.began = (0, 1, 1, None)
 
     def key(self, name):
         uri, _, local = name.rpartition(" ")
@@ -146,12 +155,16 @@ class _Builder:
     def start(self, name, attrs):
         if self.foreign:
             self.foreign += 1
+            if self.foreign + len(self.stack) > MAX_DEPTH - 2:
+                raise self.too_deep()
             return
         key = self.keys.get(name)
         if key is None:
             key = self.key(name)
         stack = self.stack
         if stack:
+            if len(stack) > MAX_DEPTH - 3:
+                raise self.too_deep()
             if not key or key in UNREAD:
                 self.foreign, self.foreign_start = 1, len(self.text)
             elif key in HOLDERS:
@@ -164,6 +177,7 @@ class _Builder:
             else:
                 stack.append((key, len(self.text)))
         elif self.depth == 2:  # a child of <channel>: an item, an author, a term …
+            self._begin(name)
             if key:
                 del self.text[:]  # the channel's own whitespace
                 element = Element(key, attrs, 0)
@@ -179,6 +193,35 @@ class _Builder:
             if self.depth == 2 and key != "channel":
                 raise self.error(f"expected <channel> inside <rss>, found <{name}>")
 
+    def too_deep(self):
+        return self.error(
+            f"elements are nested more than {MAX_DEPTH} deep (WordPress's exports nest 6); "
+            "this is not a WXR file"
+        )
+
+    def _begin(self, name=None):
+        parser = self.parser
+        self.began = (
+            parser.CurrentByteIndex,
+            parser.CurrentLineNumber,
+            parser.CurrentColumnNumber + 1,
+            name and name.rpartition(" ")[2],
+        )
+
+    def too_large(self, read):
+        """A WXRError if what is being read began more than MAX_ELEMENT_BYTES ago."""
+        start, line, column, name = self.began
+        if read - start <= MAX_ELEMENT_BYTES:
+            return None
+        what = f"<{name}>" if name else "the text between elements"
+        return WXRError(
+            f"{what} is larger than {MAX_ELEMENT_BYTES // (1024 * 1024)} MB, the most one "
+            "element may hold",
+            self.name,
+            line,
+            column,
+        )
+
     def _place(self, element):
         element.line = self.parser.CurrentLineNumber
         element.column = self.parser.CurrentColumnNumber + 1
@@ -188,6 +231,8 @@ class _Builder:
             self.foreign -= 1
             if not self.foreign:
                 del self.text[self.foreign_start :]
+                if not self.stack:  # a foreign child of <channel> ended
+                    self._begin()
             return
         stack = self.stack
         if not stack:
@@ -219,6 +264,7 @@ class _Builder:
                 node.text = element_text(text[start:])
             del text[start:]
         if not stack:
+            self._begin()
             if node.key == "wp:wxr_version":
                 self.version = node.text.strip()
                 if not VERSION.match(self.version):
@@ -270,6 +316,8 @@ def read_elements(file, name=None, progress=None):
                 error.offset + 1,
             ) from None
         read += len(chunk)
+        if (error := builder.too_large(read)) is not None:
+            raise error
         if builder.done:
             done, builder.done = builder.done, []
             for element in done:

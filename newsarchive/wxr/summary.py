@@ -19,6 +19,9 @@ class Summary:
         self.warnings = []
         self.changes = []
         self.files = []
+        self.blogs = []  # which blog each file is from, and what it is to this archive
+        self.beside = Counter()  # kind → new items whose ids another blog's items have
+        self.adopted = Counter()  # kind → rows from before blogs were recorded, adopted
         self.entries_read = 0
         self.touched = False  # written something no count shows (attachment parents, say)
         self.seconds = 0.0
@@ -31,6 +34,27 @@ class Summary:
         """An object counted as `old` turned out `new` (a page whose path changed, say)."""
         self.counts[kind][old] -= 1
         self.counts[kind][new] += 1
+
+    def blog(self, name, blog):
+        """The blog file `name` is from (an identity.FileBlog)."""
+        if blog.own_export:
+            state = "a newsarchive export: each item says where it came from"
+        elif blog.known:
+            state = "imported before: its items are matched and updated"
+        else:
+            state = "new to this archive: its items are added beside the others"
+        self.blogs.append(f"Blog of {name}: {blog} ({state}).")
+
+    def add_beside(self, kind, item):
+        """A new `kind` ("posts") whose WordPress id is another blog's item's too."""
+        self.beside[kind] += 1
+        self.change(f"{kind[:-1]} {item}: added beside another blog's {kind[:-1]} {item}")
+
+    def adopt(self, kind, n=1):
+        """Rows from before blogs were recorded, now recorded as this blog's: a change to
+        the database, but to nothing a page shows or counts."""
+        if n:
+            self.adopted[kind] += n
 
     def skip(self, reason, n=1):
         self.skipped[reason] += n
@@ -66,6 +90,31 @@ class Summary:
             if any(self.counts[kind].values())
         ]
 
+    def identity_lines(self):
+        """What the blogs' ids did: items added beside another blog's, rows adopted."""
+        lines = []
+        if self.beside:
+            lines.append(
+                f"{'Would add' if self.dry_run else 'Added'} beside another blog's items with "
+                f"the same WordPress ids, overwriting nothing: {_counted(self.beside)}. "
+                "Old ?p= addresses keep meaning the entries that had those ids first."
+            )
+        if self.adopted:
+            lines.append(
+                f"Imported before blogs were recorded, {'would be' if self.dry_run else 'now'} "
+                f"recorded as this blog's: {_counted(self.adopted)}."
+            )
+        return lines
+
+    def skipped_rows(self):
+        """(reason, n) for what was skipped, by reason: a list, so that templates never
+        look names up on the Counter (where `.items` is a count, not the method)."""
+        return sorted(self.skipped.items())
+
+    def attribution_rows(self):
+        """(field, n) for attribution found in the text of new entries."""
+        return [(name.replace("_", " "), n) for name, n in sorted(self.attribution.items())]
+
     def lines(self, verbose=False):
         """The summary as the command prints it."""
         verb = "Would import" if self.dry_run else "Imported"
@@ -74,6 +123,7 @@ class Summary:
             f"{verb} {names}: {self.entries_read:,} entries in {self.seconds:.1f} s "
             f"({self.rate:,.0f} entries/s)."
         ]
+        lines.extend(self.blogs)
         rows = self.rows()
         if rows:
             lines.append(f"  {'':<15}{'created':>10}{'updated':>10}{'unchanged':>11}")
@@ -83,11 +133,10 @@ class Summary:
             )
         if self.skipped:
             lines.append("Skipped:")
-            lines.extend(f"  {n:>8,}  {reason}" for reason, n in sorted(self.skipped.items()))
+            lines.extend(f"  {n:>8,}  {reason}" for reason, n in self.skipped_rows())
+        lines.extend(self.identity_lines())
         if self.attribution:
-            found = ", ".join(
-                f"{n:,} {name.replace('_', ' ')}" for name, n in sorted(self.attribution.items())
-            )
+            found = ", ".join(f"{n:,} {name}" for name, n in self.attribution_rows())
             lines.append(f"Attribution found in the text of new entries: {found}.")
         if self.warnings:
             lines.append("Warnings:")
@@ -98,3 +147,10 @@ class Summary:
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
         return lines
+
+
+def _counted(counter):
+    """{"posts": 3, "comments": 1} → "1 comment, 3 posts"."""
+    return ", ".join(
+        f"{n:,} {kind[:-1] if n == 1 else kind}" for kind, n in sorted(counter.items())
+    )

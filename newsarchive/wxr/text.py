@@ -26,10 +26,26 @@ def derived_slug(title, fallback):
     return slugify(decoded(title))[:190].strip("-") or str(fallback)
 
 
+def escaped(text):
+    """A comment typed here as plain text, as the HTML WordPress keeps comments in."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescaped(text):
+    """escaped(), undone exactly: every & it leaves starts &amp;, &lt; or &gt;."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def numbered(slug, n):
     """WordPress's way to make a taken slug unique: -2, -3 …"""
     suffix = f"-{n}"
     return f"{slug[: 200 - len(suffix)]}{suffix}"
+
+
+def is_numbered(slug, base):
+    """Whether `slug` is `base` made unique by numbered()."""
+    n = slug.rpartition("-")[2]
+    return n.isdigit() and int(n) >= 2 and numbered(base, int(n)) == slug
 
 
 def web_address(url):
