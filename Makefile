@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format browser-deps serve-production bench bench-deps clean
+.PHONY: install run test test-postgres faults lint format browser-deps serve-production bench bench-deps clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,12 @@ test: install lint browser-deps
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsarchive
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# The site under load while PostgreSQL restarts and Redis stops and comes back (tests/faults.py):
+# no response without its security headers, no accepted comment lost, recovery without a
+# restart. It restarts this machine's PostgreSQL cluster: CI runs it last.
+faults: install
+	$(BIN)/python tests/faults.py
 
 # The browser tests drive Debian's Chromium through Playwright (which never downloads a browser).
 browser-deps:

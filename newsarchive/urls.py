@@ -22,6 +22,19 @@ class FourDigits:
         return f"{int(value):0{self.width}d}"
 
 
+class PageNumber:
+    """A page number as links write it: 2, never 02 or 002 (each would be another address for
+    the same page, and the page cache keeps a page per address)."""
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(int(value))
+
+
 class TwoDigits(FourDigits):
     regex = "[0-9]{2}"
     width = 2
@@ -41,6 +54,7 @@ class Year(FourDigits):
 register_converter(Year, "yyyy")
 register_converter(TwoDigits, "mm")
 register_converter(TwoDigits, "dd")
+register_converter(PageNumber, "page")
 
 entry = "<yyyy:year>/<mm:month>/<dd:day>/<str:slug>/"
 
@@ -49,14 +63,14 @@ def paginated(route, view, name):
     """The route and WordPress's `…/page/N/` beside it."""
     # The paged route first: `category/<path:path>/` would also swallow `…/page/2/`.
     return [
-        path(f"{route}page/<int:page>/", view, name=name),
+        path(f"{route}page/<page:page>/", view, name=name),
         path(route, view, name=name),
     ]
 
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("page/<int:page>/", views.home, name="home"),
+    path("page/<page:page>/", views.home, name="home"),
     path("feed/", feeds.LatestEntriesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestEntriesAtomFeed(), name="feed-atom"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed-comments"),
@@ -82,11 +96,13 @@ urlpatterns = [
         "<yyyy:year>/<mm:month>/<dd:day>/", views.EntryDayArchiveView.as_view(), "archive-day"
     ),
     path(entry, views.entry_detail, name="entry"),
-    path(f"{entry}<int:page>/", views.entry_detail, name="entry"),
+    path(f"{entry}<page:page>/", views.entry_detail, name="entry"),
     path(f"{entry}feed/", feeds.EntryCommentsFeed(), name="feed-entry-comments"),
     path(f"{entry}comment/", comment_views.post_comment, name="comment-post"),
     path(f"{entry}trackback/", comment_views.trackback, name="trackback"),
-    path(f"{entry}comment-page-<int:number>/", views.entry_comment_page, name="entry-comment-page"),
+    path(
+        f"{entry}comment-page-<page:number>/", views.entry_comment_page, name="entry-comment-page"
+    ),
     path("category/<path:path>/feed/", feeds.CategoryFeed(), name="feed-category"),
     *paginated("category/<path:path>/", views.CategoryArchiveView.as_view(), "category"),
     path("tag/<str:slug>/feed/", feeds.TagFeed(), name="feed-tag"),

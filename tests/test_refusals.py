@@ -36,6 +36,12 @@ def closed(entry, monkeypatch):
     return {}
 
 
+def locked(entry, monkeypatch):
+    entry.password = "open sesame"  # not typed by this reader
+    entry.save()
+    return {}
+
+
 def duplicate(entry, monkeypatch):
     make_comment(entry, author_email=TYPED["author_email"], body=TYPED["body"])
     return {}
@@ -60,6 +66,7 @@ HOW = {
     Refusal.INVALID: invalid,
     Refusal.CHECK_AGAIN: check_again,
     Refusal.CLOSED: closed,
+    Refusal.LOCKED: locked,
     Refusal.DUPLICATE: duplicate,
     Refusal.TOO_MANY: too_many,
     Refusal.UNAVAILABLE: unavailable,
@@ -81,7 +88,7 @@ def test_every_refusal_shows_everything_the_person_typed(client, refusal, monkey
     assert Comment.objects.count() == before, "nothing was saved"
     escaped = TYPED["body"].replace("<", "&lt;").replace(">", "&gt;")
     assert escaped in html, "the comment as typed"
-    if refusal not in (Refusal.UNAVAILABLE, Refusal.CLOSED):  # no form to send it with
+    if refusal not in (Refusal.UNAVAILABLE, Refusal.CLOSED, Refusal.LOCKED):  # no form here
         for name in ("author_name", "author_url"):
             assert f'value="{TYPED[name]}"' in html
         email = data["author_email"]

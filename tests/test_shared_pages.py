@@ -207,3 +207,11 @@ def test_a_hostile_forwarded_proto_does_not_make_new_pages(site):
     for n in range(20):
         Reader(server).get(ENTRY, X_Forwarded_Proto=f"junk{n}")
     assert len(server.stored) == 1
+
+
+@pytest.mark.parametrize("variant", ["/page/02/", "/page/0/", "/2007/03/page/002/", f"{ENTRY}01/"])
+def test_a_page_number_has_one_spelling(site, variant):
+    make_entry(title="Another", slug="another")
+    server = counting_server()
+    assert Reader(server).get(variant).status_code == 404
+    assert server.stored == []

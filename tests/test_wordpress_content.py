@@ -99,3 +99,23 @@ def test_percent_encoded_slugs_resolve_decoded_and_encoded(client):
 def test_unicode_slugs_work_as_typed(client):
     entry = make_entry(slug="привет")
     assert client.get(entry.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_protected_entry_takes_comments_and_pings_only_from_who_typed_its_password(client):
+    from newsarchive.models import Comment
+    from tests.factories import comment_data, make_comment
+
+    entry = make_entry(title="Locked", slug="locked", password="open sesame")
+    refused = client.post(entry.get_comment_post_url(), comment_data(entry, body="Sent blind."))
+    assert refused.status_code == 403 and "Sent blind." in refused.content.decode()
+    ping = client.post(entry.get_trackback_url(), {"url": "https://elsewhere.example/post"})
+    assert "<error>1</error>" in ping.content.decode()
+    assert not Comment.objects.exists()
+    hidden = make_comment(entry, body="Behind the password.")
+    for parameter in ("replytocom", "comment"):
+        response = client.get(f"{entry.get_absolute_url()}?{parameter}={hidden.pk}")
+        assert response["Location"] == entry.get_absolute_url(), "which comments are its"
+    client.post(entry.get_absolute_url(), {"post_password": "open sesame"})
+    accepted = client.post(entry.get_comment_post_url(), comment_data(entry, body="Now I may."))
+    assert accepted.status_code == 302

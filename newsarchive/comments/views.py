@@ -27,6 +27,7 @@ class Refusal(enum.Enum):
     INVALID = 400, ""  # a message by each field at fault
     CHECK_AGAIN = 400, CHECK_AGAIN  # looked automated: once, it may be a quick person
     CLOSED = 403, "Comments are closed for this entry."
+    LOCKED = 403, ""  # a protected entry whose password this reader has not typed
     DUPLICATE = 409, moderation.DUPLICATE_MESSAGE
     TOO_MANY = 429, "You are posting comments too quickly. Please wait a minute and send it again."
     UNAVAILABLE = 503, "Your comment could not be saved just now"
@@ -64,6 +65,8 @@ def receive_comment(request, entry):
     form = CommentForm(request.POST, entry=entry, user=request.user, discussion=discussion)
     if discussion.comments_closed_for(entry):
         return refuse(request, entry, form, Refusal.CLOSED)
+    if not reader_state.is_unlocked(request, entry):
+        return refuse(request, entry, form, Refusal.LOCKED)
     if not form.is_valid():
         return refuse(request, entry, form, Refusal.INVALID)
     automated = form.looks_automated()
@@ -157,7 +160,7 @@ def receive_trackback(request, entry):
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         return "A trackback needs the url of the entry that links here."
-    if not entry.pings_open or discussion.comments_closed_for(entry):
+    if not entry.pings_open or entry.password or discussion.comments_closed_for(entry):
         return "Sorry, trackbacks are closed for this item."
     title = strip_tags(request.POST.get("title", "")).strip()[:250] or url
     excerpt = strip_tags(request.POST.get("excerpt", "")).strip()

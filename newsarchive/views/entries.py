@@ -86,9 +86,9 @@ def show_entry(request, entry, page=1):
         raise Http404("No such entry.")
     Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
-        return HttpResponsePermanentRedirect(comment_target(entry, request.GET["replytocom"]))
+        return HttpResponsePermanentRedirect(comment_target(request, entry, "replytocom"))
     if "comment" in request.GET:
-        return redirect(comment_target(entry, request.GET["comment"]))
+        return redirect(comment_target(request, entry, "comment"))
     if request.method == "POST":
         return unlock(request, entry)
     return entry_page(request, entry, page=page)
@@ -109,11 +109,14 @@ def unlock(request, entry):
     return redirect(request.path)
 
 
-def comment_target(entry, number):
+def comment_target(request, entry, parameter):
     """Where `#comment-77` is: WordPress's non-JavaScript reply links (`?replytocom=77`) and
     `?comment=77` (where comment-reply.js sends an old link whose comment is on another page
-    of comments) land on the page showing it."""
-    comment = None
+    of comments) land on the page showing it. A protected entry's comments are behind its
+    password: which numbers are its comments is too."""
+    number, comment = request.GET[parameter], None
+    if not reader_state.is_unlocked(request, entry):
+        return entry.get_absolute_url()
     if number.isascii() and number.isdigit() and len(number) <= 18:  # what int() and ids take
         comment = entry.comments.approved().with_anchor_id(int(number)).first()
     return comment.get_absolute_url() if comment else entry.get_absolute_url()
@@ -128,6 +131,7 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
             "entry": entry,
             "locked": True,
             "password_error": password_error,
+            "kept_comment": form["body"].value() if form is not None else None,
             "description": entry.display_title,
         }
         return render(request, "newsarchive/entry_detail.html", context, status=status)
