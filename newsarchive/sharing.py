@@ -32,12 +32,9 @@ _PRIVATE = "newsarchive.private"  # request.META: why a view kept its response p
 _CSRF_INPUT = 'name="csrfmiddlewaretoken" value="'
 
 
-class ReadCookies(dict):
-    """request.COOKIES, noting which cookies were looked up."""
-
-    def __init__(self, cookies):
-        super().__init__(cookies)
-        self.read = set()
+class NotesReads:
+    """A mapping that notes which keys were looked up (`read`); going through all of them
+    counts as reading them all."""
 
     def __getitem__(self, key):
         self.read.add(key)
@@ -51,31 +48,39 @@ class ReadCookies(dict):
         self.read.add(key)
         return super().__contains__(key)
 
-    def _all_read(self):
-        self.read.update(super().keys())
+    def read_all(self):
+        self.read.update(dict.keys(self))
 
     def __iter__(self):
-        self._all_read()
+        self.read_all()
         return super().__iter__()
 
     def keys(self):
-        self._all_read()
+        self.read_all()
         return super().keys()
 
     def items(self):
-        self._all_read()
+        self.read_all()
         return super().items()
 
     def values(self):
-        self._all_read()
+        self.read_all()
         return super().values()
 
+
+class ReadCookies(NotesReads, dict):
+    """request.COOKIES, noting which cookies were looked up."""
+
+    def __init__(self, cookies):
+        super().__init__(cookies)
+        self.read = set()
+
     def copy(self):
-        self._all_read()
-        return dict(super().items())
+        self.read_all()
+        return dict(dict.items(self))
 
 
-class ReadQuery(QueryDict):
+class ReadQuery(NotesReads, QueryDict):
     """request.GET, noting which parameters were looked up."""
 
     def __init__(self, *args, **kwargs):
@@ -83,55 +88,24 @@ class ReadQuery(QueryDict):
         super().__init__(*args, **kwargs)
         self.read = set()  # parsing looked every key up
 
-    def __getitem__(self, key):
-        self.read.add(key)
-        return super().__getitem__(key)
-
-    def get(self, key, default=None):
-        self.read.add(key)
-        return super().get(key, default)
-
     def getlist(self, key, default=None):
         self.read.add(key)
         return super().getlist(key, default)
 
-    def __contains__(self, key):
-        self.read.add(key)
-        return super().__contains__(key)
-
-    def _all_read(self):
-        self.read.update(super().keys())
-
-    def __iter__(self):
-        self._all_read()
-        return super().__iter__()
-
-    def keys(self):
-        self._all_read()
-        return super().keys()
-
-    def items(self):
-        self._all_read()
-        return super().items()
-
     def lists(self):
-        self._all_read()
+        self.read_all()
         return super().lists()
 
-    def values(self):
-        self._all_read()
-        return super().values()
-
     def dict(self):
-        self._all_read()
+        self.read_all()
         return super().dict()
 
     def urlencode(self, safe=None):
-        self._all_read()
+        self.read_all()
         return super().urlencode(safe)
 
     def __deepcopy__(self, memo):
-        self._all_read()
+        self.read_all()
         return super().__deepcopy__(memo)
 
 
