@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
+from django.utils.encoding import iri_to_uri
 
 
 def blog(request):
@@ -13,7 +14,8 @@ def blog(request):
         "blog_name": settings.BLOG_NAME,
         "blog_tagline": settings.BLOG_TAGLINE,
         "links": site_links(get_script_prefix()),
-        "canonical_url": request.build_absolute_uri(request.path),
+        # The site's own address (never one a request's Host header made up), with this path.
+        "canonical_url": f"{settings.SITE_URL}{iri_to_uri(request.path)}",
     }
 
 

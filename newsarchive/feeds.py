@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -30,7 +31,13 @@ def xml_safe(value):
 
 
 class XMLFeed(Feed):
-    """A feed that leaves out what XML cannot carry rather than failing whole."""
+    """A feed that leaves out what XML cannot carry rather than failing whole (and answers
+    only GET and HEAD, as every page does)."""
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().__call__(request, *args, **kwargs)
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

@@ -29,3 +29,9 @@ def ensure_roles(**kwargs):
                 codename__in=[f"{action}_{model}" for action in ACTIONS for model in models],
             )
         )
+
+
+def may_see_unpublished(user):
+    """Whether the user's role covers entries, and with them those not public yet: drafts on
+    the site (a preview, as readers will see them), and as a comment's entry in the admin."""
+    return user.has_perm("newsarchive.view_entry") or user.has_perm("newsarchive.change_entry")

@@ -3,31 +3,42 @@
 The page cache (newsarchive/pagecache/) serves one reader what Django made for another, so the
 decision cannot be a guess from the request's headers: Django itself marks every response.
 `SharedPageMiddleware` (outermost, so that it sees every cookie the others set) marks a
-response `Cache-Control: public` only when it is the same for every anonymous reader:
+response shareable (`request.META[SHAREABLE]`, which the page cache reads) only when it is the
+same for every anonymous reader, and is the page its address names:
 
-- a GET or HEAD answered 200;
+- a GET or HEAD answered 200, at the site's own address (settings.SITE_URL's host and port:
+  another spelling of the host, or another port, is not stored again);
 - that read nothing of this reader's: no cookie present in the request but the CSRF token's
   (a session, and with it a signed-in user, a reader's pending comments, remembered name and
   unlocked entries, are all read through the session's cookie; messages through theirs);
 - that set no cookie but the CSRF token's, and carries the reader's CSRF token only where the
   page cache puts each reader's own (`{% fresh_csrf_token %}`);
-- that read every query parameter it was given, each once, so that it is the page its
-  address names and not one of endless copies under parameters it ignores;
+- that read every query parameter it was given, each once and spelled as it reads them, so
+  that it is the page its address names and not one of endless copies under parameters it
+  ignores;
 - and that no view kept private (`keep_private(request)`: a page of search results, say,
   whose address holds whatever a reader typed).
 
-Anything else is marked `private`, and the page cache stores only what is marked public.
+The page cache stores only what is marked shareable. For browsers and any cache between, a
+response is `Cache-Control: public, no-cache` when shareable and setting no cookie, and
+`private, no-cache` otherwise; a response that says for itself how long it may be kept (a
+static file) keeps that, made private where it must be.
 What a request read is noted as it happens (request.COOKIES and request.GET note each key
 looked up), so a view need not declare what it reads, and a view that starts reading a cookie
 or a parameter is covered without a new rule here.
 """
 
+import functools
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import QueryDict
+from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 
 FRESH_VALUES = "newsarchive.fresh_values"  # request.META: [(value, kind, argument), …]
+SHAREABLE = "newsarchive.shareable"  # request.META: True when the page cache may store it
 _PRIVATE = "newsarchive.private"  # request.META: why a view kept its response private
 _CSRF_INPUT = 'name="csrfmiddlewaretoken" value="'
 
@@ -122,6 +133,8 @@ def why_private(request, response):
         return "not a GET answered 200"
     if response.streaming:
         return "streamed"
+    if not is_the_sites_own_address(request):
+        return "asked for at another spelling of the site's address"
     directives = response.get("Cache-Control", "").lower()
     if "private" in directives or "no-store" in directives:
         return "marked private by the view"
@@ -140,6 +153,8 @@ def why_private(request, response):
             return f"ignores the parameters {sorted(unread)}"
         if any(len(values) > 1 for values in dict.values(query)):
             return "repeats a parameter"
+        if request.META.get("QUERY_STRING", "") != QueryDict.urlencode(query):
+            return "spells its parameters otherwise than it reads them"
     text = response.content.decode("utf-8", "replace")
     if _CSRF_INPUT in text:
         fresh = {value for value, kind, _ in request.META.get(FRESH_VALUES, []) if kind == "csrf"}
@@ -149,8 +164,25 @@ def why_private(request, response):
     return ""
 
 
+@functools.cache
+def _site_address(site_url):
+    parts = urlsplit(site_url)
+    return split_domain_port(parts.netloc)[0], parts.port or _default_port(parts.scheme == "https")
+
+
+def _default_port(secure):
+    return 443 if secure else 80
+
+
+def is_the_sites_own_address(request):
+    """Whether the request names the site as settings.SITE_URL does (its host and port)."""
+    domain, port = split_domain_port(request.get_host())
+    port = int(port) if port else _default_port(request.is_secure())
+    return (domain, port) == _site_address(settings.SITE_URL)
+
+
 class SharedPageMiddleware:
-    """Track what each request reads; mark each response public or private (see above)."""
+    """Track what each request reads; mark each response shareable or not (see above)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -160,8 +192,11 @@ class SharedPageMiddleware:
         raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
         request.GET = ReadQuery(raw, encoding=request.encoding)
         response = self.get_response(request)
-        if why_private(request, response):
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, no_cache=True)
+        shareable = not why_private(request, response)
+        request.META[SHAREABLE] = shareable
+        public = shareable and not response.cookies
+        if "Cache-Control" not in response:
+            patch_cache_control(response, public=public, private=not public, no_cache=True)
+        elif not public:
+            patch_cache_control(response, private=True)
         return response

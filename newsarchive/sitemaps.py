@@ -79,6 +79,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
+        "Disallow: /?s=",
         "Disallow: /comments/unsubscribe/",
         f"Sitemap: {sitemap}",
     ]

@@ -195,6 +195,8 @@ def test_an_archive_without_pages_lists_no_empty_sitemap(client, wires):
 def test_robots_txt_points_to_the_sitemap(client):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text and "Disallow: /admin/" in text
+    # Search results, at either of their addresses, are not for crawlers.
+    assert "Disallow: /search/" in text and "Disallow: /?s=" in text
 
 
 def test_entry_pages_carry_canonical_description_and_previews(client, wires):

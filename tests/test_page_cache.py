@@ -535,3 +535,15 @@ def test_a_comment_readers_saw_going_away_makes_pages_stale(site):
     warm(reader)
     set_status(Comment.objects.filter(pk=comment.pk), "spam")
     assert "Seen by everyone." not in reader.get("/2007/03/10/here/").text
+
+
+@pytest.mark.parametrize(
+    "accept, compressed",
+    [("gzip", True), ("gzip;q=0", False), ("gzip; q=0.0, br", False), ("*", True),
+     ("identity", False), ("br, GZIP;q=0.5", True), ("*;q=0, gzip", True)],
+)  # fmt: skip
+def test_pages_are_compressed_only_for_browsers_that_take_gzip(site, accept, compressed):
+    reader = Reader()
+    for _ in range(2):  # made, then from the cache
+        page = reader.get("/2007/03/", Accept_Encoding=accept)
+        assert (page.header("Content-Encoding") == "gzip") is compressed, accept

@@ -1,5 +1,7 @@
 """Every public address answers as WordPress's did: 200, a 301 to today's address, or 404."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -209,3 +211,51 @@ def test_not_found_page_uses_the_layout_with_the_sidebar(client, archive):
     assert response.status_code == 404
     assert "Not found" in html and "Most Recent Posts" in html and "March 2007" in html
     assert "Traceback" not in html and "urlpatterns" not in html
+
+
+@pytest.mark.django_db
+def test_wordpress_numbers_lead_to_entries_written_here_too(client):
+    from tests.factories import make_entry
+
+    native = make_entry(title="Written here", slug="written-here")
+    imported = make_entry(title="Imported", slug="imported", wp_id=native.pk + 1000)
+    assert client.get(f"/?p={native.pk}")["Location"] == native.get_absolute_url()
+    assert client.get(f"/?p={imported.wp_id}")["Location"] == imported.get_absolute_url()
+    # A WordPress number wins over an id of this archive's own.
+    shadowed = make_entry(title="Shadowed", slug="shadowed")
+    make_entry(title="Post 1 of the blog", slug="wp-one", wp_id=shadowed.pk)
+    assert client.get(f"/?p={shadowed.pk}")["Location"].endswith("/wp-one/")
+
+
+@pytest.mark.django_db
+def test_wordpress_paged_links_lead_to_the_page(client):
+    assert client.get("/?paged=2")["Location"] == "/page/2/"
+    assert client.get("/?paged=1")["Location"] == "/"
+    assert client.get("/?paged=0").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE", "PATCH"])
+def test_pages_and_feeds_answer_only_the_methods_they_take(client, method):
+    from tests.factories import make_entry
+
+    entry = make_entry(title="Talks", slug="talks")
+    paths = ["/", entry.get_absolute_url(), "/feed/", "/comments/feed/",
+             entry.get_comments_feed_url(), "/2007/03/", "/sitemap.xml", "/robots.txt"]  # fmt: skip
+    for path in paths:
+        response = client.generic(method, path)
+        assert response.status_code == 405, (method, path)
+
+
+@pytest.mark.django_db
+def test_the_canonical_address_is_the_sites_own_whatever_the_request_said(client, settings):
+    from django.test import RequestFactory
+
+    from tests.wsgi import Reader
+
+    settings.SITE_URL = "https://news.example.org"
+    environ = RequestFactory().get("/", headers={"Host": "localhost:6666"}).environ
+    environ["PATH_INFO"] = "//evil.example/2007/"  # as a browser sends it, unparsed
+    html = Reader().request(environ).text
+    canonical = re.search(r'rel="canonical" href="([^"]+)"', html).group(1)
+    assert canonical == "https://news.example.org//evil.example/2007/"

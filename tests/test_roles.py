@@ -37,6 +37,20 @@ def entry_form(client, world):
     return client.get(f"/admin/newsarchive/entry/{world['entry'].pk}/change/")
 
 
+def moderation_links_on_the_entries(client, world):
+    """The entry list and form link to the comment queue only for those who may open it."""
+    pages = [client.get("/admin/newsarchive/entry/"), entry_form(client, world)]
+    return any(shown(page, "/admin/newsarchive/comment/?entry__id__exact") for page in pages)
+
+
+def draft_taken_as_a_comments_entry(client, world):
+    """A comment filed under a draft's number, or the draft's title shown beside it."""
+    data = {"entry": world["draft"].pk, "author_name": "Probe", "body": "Probe.",
+            "status": "pending", "kind": "comment"}  # fmt: skip
+    response = client.post("/admin/newsarchive/comment/add/", data)
+    return shown(response, "DRAFT-ENTRY") or world["draft"].comments.filter(body="Probe.").exists()
+
+
 # Surface: (what it shows, how a client looks at it, the models one must see to be shown it).
 SURFACES = {
     "a draft on the public site": (
@@ -58,6 +72,14 @@ SURFACES = {
     "approved comment text on the entry form": (
         lambda client, world: shown(entry_form(client, world), "APPROVED-COMMENT"),
         ["entry"],
+    ),
+    "a draft's title, through the number of a comment's entry": (
+        lambda client, world: draft_taken_as_a_comments_entry(client, world),
+        ["entry", "comment"],
+    ),
+    "a link to the moderation queue from the entries": (
+        lambda client, world: moderation_links_on_the_entries(client, world),
+        ["entry", "comment"],
     ),
     "tag names, as suggestions": (
         lambda client, world: shown(client.get("/admin/newsarchive/tag/suggest/?q=ir"), "Iran"),

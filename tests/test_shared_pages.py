@@ -151,10 +151,34 @@ def test_no_spelling_of_a_personal_cookie_shares_a_personal_page(site, state):
     assert not leaks
 
 
-def test_a_personal_page_is_marked_private_and_a_shared_one_public(site):
+def test_a_personal_page_is_private_for_every_cache_between_too(site):
     reader, path, _ = pending_commenter(site)
     assert "private" in reader.get(path).header("Cache-Control")
-    assert "public" in Reader().get(path).header("Cache-Control")
+    # A page with a form sets the reader's own CSRF cookie: private, stored or not.
+    server = app_server()
+    first, second = Reader(server).get(path), Reader(server).get(path)
+    assert second.from_cache
+    for page in (first, second):
+        assert page.header("Set-Cookie") and "private" in page.header("Cache-Control")
+    # One without a form (a month) may be kept by any cache.
+    month = Reader(server).get("/2007/03/")
+    assert "public" in month.header("Cache-Control") and not month.header("Set-Cookie")
+
+
+def test_a_response_that_says_how_long_it_keeps_keeps_that():
+    # As whitenoise answers for a static file with a hashed name.
+    from django.http import HttpResponse
+
+    from newsarchive.sharing import SharedPageMiddleware
+
+    def static_file(request):
+        response = HttpResponse(b"body { }", content_type="text/css")
+        response["Cache-Control"] = "max-age=315360000, public, immutable"
+        return response
+
+    response = SharedPageMiddleware(static_file)(RequestFactory().get("/static/css/site.css"))
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert directives == {"max-age=315360000", "public", "immutable"}
 
 
 class CountingCache(PageCache):
@@ -207,6 +231,40 @@ def test_a_hostile_forwarded_proto_does_not_make_new_pages(site):
     for n in range(20):
         Reader(server).get(ENTRY, X_Forwarded_Proto=f"junk{n}")
     assert len(server.stored) == 1
+
+
+@pytest.mark.parametrize(
+    "host", ["testserver:20000", "TESTSERVER", "testserver.", "testserver:80", "localhost"]
+)
+def test_pages_are_stored_only_at_the_sites_own_address(site, host):
+    server = counting_server()
+    for _ in range(3):
+        page = Reader(server).get("/2007/03/", Host=host)
+        assert page.status_code == 200
+    own_address = host.lower().rstrip(".").removesuffix(":80") == "testserver"
+    assert len(server.stored) == (1 if own_address else 0)
+    assert Reader(server).get("/2007/03/").from_cache is own_address
+    assert len(server.stored) == 1, "one page, whatever the spelling of the host"
+
+
+@pytest.mark.parametrize("query", ["?&", "?&&", "?cpage", "?cpage=", "?%63page=2"])
+def test_a_query_string_spelled_otherwise_makes_no_new_page(site, query):
+    server = counting_server()
+    Reader(server).get(f"/2007/03/{query}")
+    assert server.stored == []
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["/2007/03/10/HERE/", "/2007/03/10/Here/", "/2007/03/10/hERe/", "/2007/03/10/here/01/"],
+)
+def test_an_entry_has_one_address(site, spelling):
+    server = counting_server()
+    response = Reader(server).get(spelling)
+    assert response.status_code in (301, 404)
+    if response.status_code == 301:
+        assert response.header("Location") == ENTRY
+    assert server.stored == []
 
 
 @pytest.mark.parametrize("variant", ["/page/02/", "/page/0/", "/2007/03/page/002/", f"{ENTRY}01/"])

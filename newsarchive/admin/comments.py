@@ -1,5 +1,6 @@
 """The moderation queue and the Discussion settings."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, When
@@ -13,6 +14,7 @@ from django.utils.text import Truncator
 from newsarchive.admin.base import URL_FIELDS, ArchiveModelAdmin
 from newsarchive.comments import moderation, notifications
 from newsarchive.models import Comment, DiscussionSettings, Entry
+from newsarchive.roles import may_see_unpublished
 
 
 class EntryWithPendingFilter(admin.SimpleListFilter):
@@ -47,6 +49,17 @@ class CommentAdmin(ArchiveModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     actions = ["approve", "unapprove", "mark_spam", "mark_not_spam", "move_to_trash", "restore"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "entry" and not may_see_unpublished(request.user):
+            # A moderator files comments under entries readers can see; any other number is
+            # refused, and shown without the title the raw-id box would look up, so that
+            # trying numbers tells nothing of drafts.
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.queryset = Entry.objects.public()
+            field.widget = forms.TextInput(attrs={"class": "vForeignKeyRawIdAdminField"})
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_ordering(self, request):
         # The moderation queue: comments awaiting moderation first, then the newest.
@@ -182,4 +195,6 @@ class DiscussionSettingsAdmin(ArchiveModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return redirect("admin:newsarchive_discussionsettings_change", DiscussionSettings.load().pk)

@@ -110,7 +110,8 @@ class EntryAdmin(ArchiveModelAdmin):
     autocomplete_fields = ["source", "author", "parent"]
     # A WordPress id is an imported item's identity (with its blog): set by imports only.
     readonly_fields = [
-        "comment_summary", "comment_list", "approved_comment_list", "wp_id", "wp_blog",
+        "comment_summary", "comment_list", "approved_comment_list", "approved_comment_count",
+        "wp_id", "wp_blog",
     ]  # fmt: skip
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "body", "excerpt"]}),
@@ -204,11 +205,23 @@ class EntryAdmin(ArchiveModelAdmin):
             return self.fieldsets
         return [
             (name, {**options, "fields": [
-                "approved_comment_list" if field == "comment_list" else field
-                for field in options["fields"]
+                self.FOR_OTHERS.get(field, field) for field in options["fields"]
             ]})
             for name, options in self.fieldsets
         ]  # fmt: skip
+
+    # What those who do not moderate see instead: approved comments, without links to the
+    # moderation queue (which would answer them 403).
+    FOR_OTHERS = {
+        "comment_list": "approved_comment_list",
+        "comment_summary": "approved_comment_count",
+        "comments": "approved_comment_count",
+    }
+
+    def get_list_display(self, request):
+        if self.may_read_comments(request):
+            return self.list_display
+        return [self.FOR_OTHERS.get(field, field) for field in self.list_display]
 
     @staticmethod
     def may_read_comments(request):
@@ -276,6 +289,12 @@ class EntryAdmin(ArchiveModelAdmin):
             ),
         )
         return format_html('<ul class="comment-list">{}</ul>', rows) if rows else "No comments."
+
+    @admin.display(description="approved comments", ordering="approved_count")
+    def approved_comment_count(self, entry):
+        if entry.pk is None:
+            return "None yet."
+        return getattr(entry, "approved_count", None) or entry.comments.approved().count()
 
     @admin.display(description="latest approved comments")
     def approved_comment_list(self, entry):

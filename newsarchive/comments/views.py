@@ -57,7 +57,10 @@ def post_comment(request, year, month, day, slug):
 def refuse(request, entry, form, refusal):
     if refusal.message:
         form.add_error("body" if refusal is Refusal.DUPLICATE else None, refusal.message)
-    return entry_page(request, entry, form=form, status=refusal.status)
+    response = entry_page(request, entry, form=form, status=refusal.status)
+    if refusal is Refusal.TOO_MANY:
+        response["Retry-After"] = "60"  # the allowance is per minute
+    return response
 
 
 def receive_comment(request, entry):

@@ -10,9 +10,9 @@ under an older version is stale: any change to the archive makes every page fres
 request, on every app server sharing the cache. Keys also carry the release (a digest of code and
 templates) and the blog's date.
 
-What is stored is decided by Django, not here: only a response that Django marked
-`Cache-Control: public` (newsarchive/sharing.py: it read nothing of the reader's and every
-parameter it was given) is kept for other readers. A cache that fails is passed by: the page
+What is stored is decided by Django, not here: only a response that Django marked shareable
+(newsarchive/sharing.py: it read nothing of the reader's and every parameter it was given, at
+the site's own address) is kept for other readers. A cache that fails is passed by: the page
 is rendered as if there were none.
 
 Pages with forms carry values that must differ per reader: the CSRF token, and the signed time
@@ -34,8 +34,8 @@ from http import HTTPStatus
 from django.conf import settings
 from django.core.handlers.wsgi import get_str_from_wsgi
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port
 from django.utils import timezone
-from django.utils.cache import cc_delim_re
 from django.utils.text import compress_string
 
 from newsarchive.caching import (
@@ -48,7 +48,7 @@ from newsarchive.caching import (
 from newsarchive.middleware import etag_of
 from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
 from newsarchive.pagecache.stored import RecentPages, deflate, gzip_from_parts
-from newsarchive.sharing import FRESH_VALUES
+from newsarchive.sharing import FRESH_VALUES, SHAREABLE
 
 logger = logging.getLogger(__name__)
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -68,22 +68,18 @@ def carries_cookies(environ):
     return bool(cookies.keys() - {settings.CSRF_COOKIE_NAME})
 
 
-def is_public(headers):
-    """Whether Django marked the response for every reader (newsarchive/sharing.py)."""
-    for name, value in headers:
-        if name.lower() == "cache-control":
-            directives = {d.strip().split("=")[0].lower() for d in cc_delim_re.split(value)}
-            return "public" in directives and not directives & {"private", "no-store"}
-    return False
-
-
 def page_key(environ):
     secure = "https" in (environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("wsgi.url_scheme"))
     scheme = "https" if secure else "http"
+    # The host as Django compares it (case and a trailing dot aside, the default port implied).
+    domain, port = split_domain_port(
+        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT')}"
+    )
+    host = domain if port in ("", "443" if secure else "80") else f"{domain}:{port}"
     where = "|".join(
         [
             scheme,
-            environ.get("HTTP_HOST", ""),
+            host,
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             # Pages say what happened on this day (home, "On this day"): a new day, new pages.
@@ -95,7 +91,13 @@ def page_key(environ):
 
 
 def accepts_gzip(environ):
-    return "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+    """Whether Accept-Encoding names gzip (or *) without refusing it (`gzip;q=0`)."""
+    accepted = {}
+    for coding in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+        name, _, parameters = coding.partition(";")
+        quality = parameters.replace(" ", "").removeprefix("q=")
+        accepted[name.strip()] = quality not in ("0", "0.", "0.0", "0.00", "0.000")
+    return accepted.get("gzip", accepted.get("*", False))
 
 
 class PageCache:
@@ -158,6 +160,9 @@ class PageCache:
             start_response("304 Not Modified", headers)
             return []
         values, cookies = self.fresh_values(environ, stored["fresh"])
+        if cookies:  # this reader's own CSRF cookie: no cache between may keep the response
+            headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
+            headers.append(("Cache-Control", "private, no-cache"))
         headers += [*cookies, ("X-Cache", "hit")]
         if accepts_gzip(environ):
             body = gzip_from_parts(stored["parts"], stored["deflated"], values)
@@ -240,8 +245,8 @@ class PageCache:
         return True
 
     def storable(self, environ, status, headers, body, version):
-        """The page as stored for other readers, or None if Django did not mark it public."""
-        if not status.startswith(f"{HTTPStatus.OK.value} ") or not is_public(headers):
+        """The page as stored for other readers, or None if Django did not mark it shareable."""
+        if not status.startswith(f"{HTTPStatus.OK.value} ") or environ.get(SHAREABLE) is not True:
             return None
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         if not content_type.startswith(CACHEABLE_TYPES):
@@ -252,7 +257,7 @@ class PageCache:
         for name, value in headers:
             if name.lower() == "set-cookie":
                 if not value.strip().startswith(csrf_cookie):
-                    return None  # never marked public; and never stored if it were
+                    return None  # never marked shareable; and never stored if it were
                 continue  # each reader's own is set as the page is served
             if name.lower() not in ("content-length", "vary", "etag", "last-modified"):
                 kept.append((name, value))

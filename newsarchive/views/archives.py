@@ -125,16 +125,21 @@ def home(request, page=None):
 def legacy_redirect(query):
     """Today's address for a WordPress query-string link, or None."""
     try:
-        # Two imported blogs can both have a post 2: an old address means the one that had
-        # its number first (and is not found if that one is not public).
+        # An entry's number is its WordPress id, or for one written here, its own id (as
+        # WordPress numbers every post). Two imported blogs can both have a post 2: an old
+        # address means the one that had its number first (not found if that one is not
+        # public).
         if "p" in query:
-            first = Entry.objects.filter(wp_id=int(query["p"])).order_by("pk")[:1]
-            entry = get_object_or_404(Entry.objects.public(), pk__in=first)
+            entry = get_object_or_404(Entry.objects.public(), pk__in=numbered(query["p"]))
             return entry.get_absolute_url()
         if "page_id" in query:
-            first = Entry.objects.filter(wp_id=int(query["page_id"])).order_by("pk")[:1]
             pages = Entry.objects.public().filter(kind=Entry.Kind.PAGE)
-            return get_object_or_404(pages, pk__in=first).get_absolute_url()
+            return get_object_or_404(pages, pk__in=numbered(query["page_id"])).get_absolute_url()
+        if "paged" in query:
+            number = int(query["paged"])
+            if number < 1:
+                raise Http404("No such page.")
+            return reverse("home", kwargs={"page": number}) if number > 1 else reverse("home")
         if "m" in query:
             return month_param_url(query["m"])
         if "cat" in query:
@@ -153,6 +158,16 @@ def legacy_redirect(query):
     except NoReverseMatch:  # `?author_name=` empty or with a "/": no address has such a name
         raise Http404("No such address.") from None
     return None
+
+
+def numbered(number):
+    """The entry WordPress's `?p=N` names: the first with WordPress id N, else one written
+    here whose own id is N."""
+    number = int(number)
+    wordpress = Entry.objects.filter(wp_id=number).order_by("pk")[:1]
+    if wordpress.exists():
+        return wordpress
+    return Entry.objects.filter(pk=number, wp_id__isnull=True)
 
 
 def month_param_url(value):

@@ -2,8 +2,9 @@
 pages at their own address, and comment pages."""
 
 import datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -26,6 +27,7 @@ from newsarchive.models import (
     thread,
     top_level_threads,
 )
+from newsarchive.roles import may_see_unpublished
 from newsarchive.sharing import keep_private
 from newsarchive.views.archives import date_or_404
 
@@ -50,6 +52,7 @@ APPROVED_COMMENTS = PreparedQuery(
 )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_detail(request, year, month, day, slug, page=1):
     published_on = date_or_404(year, month, day)
     found = ENTRY_AT(now=timezone.now(), day=published_on, slug=slug, stored=stored_slug(slug))
@@ -58,7 +61,7 @@ def entry_detail(request, year, month, day, slug, page=1):
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
         )
-        if not old.entry.is_public and not may_preview(request.user):
+        if not old.entry.is_public and not may_see_unpublished(request.user):
             raise Http404("No such entry.")  # where it went would name it
         return redirect(old.entry, permanent=True)
     return show_entry(request, entry, page)
@@ -76,14 +79,15 @@ def page_detail(request, path):
     return show_entry(request, entry)
 
 
-def may_preview(user):
-    """Staff whose role covers entries see those not public yet, as readers will."""
-    return user.has_perm("newsarchive.view_entry") or user.has_perm("newsarchive.change_entry")
-
-
 def show_entry(request, entry, page=1):
-    if not entry.is_public and not may_preview(request.user):
+    if not entry.is_public and not may_see_unpublished(request.user):
         raise Http404("No such entry.")
+    address = entry.get_absolute_url() + (f"{page}/" if page > 1 else "")
+    if request.method != "POST" and request.path != unquote(address):
+        # One address for each entry: `…/US-And-Iran…/` or a percent-encoded spelling of its
+        # slug lead to the entry's own (as the page cache keeps a page per address).
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
     Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
         return HttpResponsePermanentRedirect(comment_target(request, entry, "replytocom"))
@@ -170,10 +174,10 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
     context = {
         "entry": entry,
         # Also when the page answers a comment refused (at …/comment/): its address is the entry's.
-        "canonical_url": request.build_absolute_uri(entry.get_absolute_url()),
+        "canonical_url": f"{settings.SITE_URL}{entry.get_absolute_url()}",
         "description": description,
         "json_ld": metadata.entry_json_ld(
-            entry, request.build_absolute_uri(entry.get_absolute_url()), description
+            entry, f"{settings.SITE_URL}{entry.get_absolute_url()}", description
         ),
         "related": cached(
             f"related-{entry.pk}", lambda: list(Entry.objects.public().related_to(entry))
