@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The site's own address: links in mails, canonical links, and the address pages are cached at.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install run test test-postgres faults lint format browser-deps serve-production bench bench-deps clean
 
@@ -18,7 +20,7 @@ run: install
 	mkdir -p var/static
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install lint browser-deps
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
@@ -54,6 +56,7 @@ format: install
 serve-production: install
 	DEBUG=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	SECRET_KEY=local-production-preview ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 \
+	  SITE_URL=$(SITE_URL) \
 	  $(BIN)/gunicorn newsarchive.wsgi --bind 127.0.0.1:$(PORT) --workers 2
 
 # Throughput, latency, queries and bytes per page at 1,000 and 100,000 entries, against the

@@ -199,9 +199,11 @@ class Server:
             # Two servers run at once, and both would claim the same socket.
             command.append("--no-control-socket")
         # gunicorn's own log and Django's (tracebacks of 500s) both go to stderr.
+        # Pages are cached at the site's own address: the one wrk asks for.
+        env = {**self.env, "SITE_URL": f"http://127.0.0.1:{self.port}"}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT
+                command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT
             )
         try:
             self.wait_until_up()
