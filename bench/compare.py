@@ -10,8 +10,9 @@ runs of `make bench` cannot say whether a change made a page 10% faster; the sam
 both revisions, measured one after the other round after round, can. The other revision is
 checked out into a temporary git worktree and served with this checkout's .venv (a change of
 dependencies between the two is not measured), from the same bench database (built by run.py),
-with production settings and the cache off. It prints each page's median requests per second
-for both, and this checkout's over the other's.
+with production settings and the page cache off (`--cached`: on, each in a Redis database of
+its own). It prints each page's median requests per second for both, and this checkout's over
+the other's.
 """
 
 import argparse
@@ -22,6 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import redis
 import run
 
 
@@ -37,6 +39,11 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=4, help="Seconds per wrk run.")
     parser.add_argument("--repeats", type=int, default=5, help="wrk runs per page and revision.")
     parser.add_argument("--warmup", type=int, default=1, help="Seconds of wrk before those.")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="Pages from the page cache (each side its own Redis database) rather than made.",
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
@@ -63,6 +70,12 @@ def main():
     run.preflight(argparse.Namespace(redis_db=15))
     env = run.app_env(args.database, run.UNCACHED)
     run.manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    envs = {"other": env, "this": env}
+    if args.cached:
+        envs = {side: run.app_env(args.database, f"{run.REDIS}/{db}")
+                for side, db in (("other", 12), ("this", 13))}  # fmt: skip
+        for side_env in envs.values():
+            redis.Redis.from_url(side_env["CACHE_URL"]).flushdb()
     pages = run.probe(env, "pages")["pages"]
     if args.pages:
         pages = {name: pages[name] for name in args.pages}
@@ -70,11 +83,14 @@ def main():
     with worktree(args.revision) as other, contextlib.ExitStack() as stack:
         servers = {
             "other": stack.enter_context(
-                run.Server("newsarchive.wsgi", env, logs / "other.log", root=other)
+                run.Server("newsarchive.wsgi", envs["other"], logs / "other.log", root=other)
             ),
-            "this": stack.enter_context(run.Server("newsarchive.wsgi", env, logs / "this.log")),
+            "this": stack.enter_context(
+                run.Server("newsarchive.wsgi", envs["this"], logs / "this.log")
+            ),
         }
-        run.say(f"{args.revision} and this checkout, {args.database}, uncached")
+        mode = "cached" if args.cached else "uncached"
+        run.say(f"{args.revision} and this checkout, {args.database}, {mode}")
         figures = run.measure(
             {(name, side): (servers[side], path) for name, path in pages.items()
              for side in servers},

@@ -24,6 +24,7 @@ ETag and Last-Modified come with every cached page, and a matching conditional G
 readers.py makes the per-reader values; stored.py keeps pages (pieces, gzip, recent pages).
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -64,6 +65,9 @@ def carries_cookies(environ):
     """Whether the request has any cookie but the CSRF token's, as Django will read them (the
     same parser, on the same decoding of the header's bytes): such a reader may be someone
     Django knows, and gets a page made for them."""
+    header = environ.get("HTTP_COOKIE")
+    if not header:
+        return False
     cookies = parse_cookie(get_str_from_wsgi(environ, "HTTP_COOKIE", ""))
     return bool(cookies.keys() - {settings.CSRF_COOKIE_NAME})
 
@@ -71,15 +75,11 @@ def carries_cookies(environ):
 def page_key(environ):
     secure = "https" in (environ.get("HTTP_X_FORWARDED_PROTO"), environ.get("wsgi.url_scheme"))
     scheme = "https" if secure else "http"
-    # The host as Django compares it (case and a trailing dot aside, the default port implied).
-    domain, port = split_domain_port(
-        environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT')}"
-    )
-    host = domain if port in ("", "443" if secure else "80") else f"{domain}:{port}"
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
     where = "|".join(
         [
             scheme,
-            host,
+            key_host(host, secure),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
             # Pages say what happened on this day (home, "On this day"): a new day, new pages.
@@ -90,14 +90,27 @@ def page_key(environ):
     return f"page:{STORAGE_FORMAT}:{BUILD}:{digest}"
 
 
-def accepts_gzip(environ):
-    """Whether Accept-Encoding names gzip (or *) without refusing it (`gzip;q=0`)."""
+@functools.lru_cache(maxsize=64)
+def key_host(host, secure):
+    """The host as Django compares it: case and a trailing dot aside, the default port implied
+    (remembered: the same few hosts come again and again)."""
+    domain, port = split_domain_port(host)
+    return domain if port in ("", "443" if secure else "80") else f"{domain}:{port}"
+
+
+@functools.lru_cache(maxsize=64)
+def _accepts_gzip(header):
     accepted = {}
-    for coding in environ.get("HTTP_ACCEPT_ENCODING", "").lower().split(","):
+    for coding in header.lower().split(","):
         name, _, parameters = coding.partition(";")
         quality = parameters.replace(" ", "").removeprefix("q=")
         accepted[name.strip()] = quality not in ("0", "0.", "0.0", "0.00", "0.000")
     return accepted.get("gzip", accepted.get("*", False))
+
+
+def accepts_gzip(environ):
+    """Whether Accept-Encoding names gzip (or *) without refusing it (`gzip;q=0`)."""
+    return _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
 
 
 class PageCache:
