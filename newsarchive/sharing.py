@@ -16,13 +16,13 @@ same for every anonymous reader, and is the page its address names:
 - that read every query parameter it was given, each once and spelled as it reads them, so
   that it is the page its address names and not one of endless copies under parameters it
   ignores;
-- and that no view kept private (`keep_private(request)`: a page of search results, say,
-  whose address holds whatever a reader typed).
+- and that no view said not to store it (`never_store(request, why)`: a page of search
+  results, say, whose address holds whatever a reader typed).
 
 The page cache stores only what is marked shareable. For browsers and any cache between, a
-response is `Cache-Control: public, no-cache` when shareable and setting no cookie, and
-`private, no-cache` otherwise; a response that says for itself how long it may be kept (a
-static file) keeps that, made private where it must be.
+response is `Cache-Control: private, no-cache` when it is the reader's own or sets a cookie
+(their CSRF token's), and `public, no-cache` otherwise; a response that says for itself how
+long it may be kept (a static file) keeps that, made private only where it must be.
 What a request read is noted as it happens (request.COOKIES and request.GET note each key
 looked up), so a view need not declare what it reads, and a view that starts reading a cookie
 or a parameter is covered without a new rule here.
@@ -39,7 +39,7 @@ from django.utils.cache import patch_cache_control
 
 FRESH_VALUES = "newsarchive.fresh_values"  # request.META: [(value, kind, argument), …]
 SHAREABLE = "newsarchive.shareable"  # request.META: True when the page cache may store it
-_PRIVATE = "newsarchive.private"  # request.META: why a view kept its response private
+_NEVER_STORED = "newsarchive.never_stored"  # request.META: why a view said not to store it
 _CSRF_INPUT = 'name="csrfmiddlewaretoken" value="'
 
 
@@ -120,21 +120,16 @@ class ReadQuery(NotesReads, QueryDict):
         return super().__deepcopy__(memo)
 
 
-def keep_private(request, reason):
-    """Never give this response to another reader, whatever else it read."""
-    request.META[_PRIVATE] = reason
+def never_store(request, reason):
+    """Keep this response out of the page cache, whatever else it read: not because it is
+    personal, but because its address is one of endless others (whatever a reader typed)."""
+    request.META[_NEVER_STORED] = reason
 
 
-def why_private(request, response):
-    """Why the response must not be shared, or "" if every anonymous reader may have it."""
-    if request.META.get(_PRIVATE):
-        return request.META[_PRIVATE]
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
-        return "not a GET answered 200"
-    if response.streaming:
-        return "streamed"
-    if not is_the_sites_own_address(request):
-        return "asked for at another spelling of the site's address"
+def why_personal(request, response):
+    """What makes the response this reader's own, or "": a cookie of theirs it read (the CSRF
+    token's aside), a view's own word, or their own CSRF token shown where the page cache
+    would not put each reader's."""
     directives = response.get("Cache-Control", "").lower()
     if "private" in directives or "no-store" in directives:
         return "marked private by the view"
@@ -146,6 +141,28 @@ def why_private(request, response):
             return f"read the reader's cookies {sorted(personal)}"
     if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
         return "sets a cookie"
+    if not response.streaming:
+        text = response.content.decode("utf-8", "replace")
+        if _CSRF_INPUT in text:
+            fresh = {v for v, kind, _ in request.META.get(FRESH_VALUES, []) if kind == "csrf"}
+            shown = {part.split('"', 1)[0] for part in text.split(_CSRF_INPUT)[1:]}
+            if not shown <= fresh:
+                return "shows the reader's own CSRF token"
+    return ""
+
+
+def why_not_stored(request, response, personal):
+    """Why the page cache must not keep the response for other readers, or "" if it may."""
+    if personal:
+        return personal
+    if request.META.get(_NEVER_STORED):
+        return request.META[_NEVER_STORED]
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return "not a GET answered 200"
+    if response.streaming:
+        return "streamed"
+    if not is_the_sites_own_address(request):
+        return "asked for at another spelling of the site's address"
     query = request.GET
     if isinstance(query, ReadQuery):
         unread = set(dict.keys(query)) - query.read
@@ -155,12 +172,6 @@ def why_private(request, response):
             return "repeats a parameter"
         if request.META.get("QUERY_STRING", "") != QueryDict.urlencode(query):
             return "spells its parameters otherwise than it reads them"
-    text = response.content.decode("utf-8", "replace")
-    if _CSRF_INPUT in text:
-        fresh = {value for value, kind, _ in request.META.get(FRESH_VALUES, []) if kind == "csrf"}
-        shown = {part.split('"', 1)[0] for part in text.split(_CSRF_INPUT)[1:]}
-        if not shown <= fresh:
-            return "shows the reader's own CSRF token"
     return ""
 
 
@@ -192,11 +203,14 @@ class SharedPageMiddleware:
         raw = get_bytes_from_wsgi(request.META, "QUERY_STRING", "")
         request.GET = ReadQuery(raw, encoding=request.encoding)
         response = self.get_response(request)
-        shareable = not why_private(request, response)
-        request.META[SHAREABLE] = shareable
-        public = shareable and not response.cookies
+        personal = why_personal(request, response)
+        request.META[SHAREABLE] = not why_not_stored(request, response, personal)
+        # For browsers and caches between: the reader's own (or carrying their CSRF cookie)
+        # is private; anything else public, to be checked again before each use, unless it
+        # said for itself how long it keeps (a static file).
+        private = bool(personal or response.cookies)
         if "Cache-Control" not in response:
-            patch_cache_control(response, public=public, private=not public, no_cache=True)
-        elif not public:
+            patch_cache_control(response, public=not private, private=private, no_cache=True)
+        elif private:
             patch_cache_control(response, private=True)
         return response

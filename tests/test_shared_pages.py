@@ -171,14 +171,22 @@ def test_a_response_that_says_how_long_it_keeps_keeps_that():
 
     from newsarchive.sharing import SharedPageMiddleware
 
-    def static_file(request):
-        response = HttpResponse(b"body { }", content_type="text/css")
-        response["Cache-Control"] = "max-age=315360000, public, immutable"
-        return response
+    import io
 
-    response = SharedPageMiddleware(static_file)(RequestFactory().get("/static/css/site.css"))
-    directives = {d.strip() for d in response["Cache-Control"].split(",")}
-    assert directives == {"max-age=315360000", "public", "immutable"}
+    from django.http import FileResponse
+
+    for kind in (HttpResponse, FileResponse):
+
+        def static_file(request, kind=kind):
+            body = b"body { }" if kind is HttpResponse else io.BytesIO(b"body { }")
+            response = kind(body, content_type="text/css")
+            response["Cache-Control"] = "max-age=315360000, public, immutable"
+            return response
+
+        request = RequestFactory().get("/static/css/site.css")
+        response = SharedPageMiddleware(static_file)(request)
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert directives == {"max-age=315360000", "public", "immutable"}, kind
 
 
 class CountingCache(PageCache):

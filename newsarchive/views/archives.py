@@ -27,7 +27,7 @@ from newsarchive.models import (
     Tag,
     is_showable,
 )
-from newsarchive.sharing import keep_private
+from newsarchive.sharing import never_store
 
 
 class EntryListMixin:
@@ -299,7 +299,7 @@ class AuthorArchiveView(EntryListMixin, generic.ListView):
 def search(request):
     """Search results (`/search/?q=…`, or WordPress's `/?s=…`), with filters beside them."""
     # A page for whatever anyone types: not worth keeping for other readers.
-    keep_private(request, "search results")
+    never_store(request, "search results")
     text = finding.clean(request.GET.get("q", request.GET.get("s", "")))
     # Cleaned as the query is: a control character is in no slug (and PostgreSQL refuses a NUL).
     chosen = {name: finding.clean(request.GET.get(name, "")) for name in finding.FILTERS}

@@ -28,7 +28,7 @@ from newsarchive.models import (
     top_level_threads,
 )
 from newsarchive.roles import may_see_unpublished
-from newsarchive.sharing import keep_private
+from newsarchive.sharing import never_store
 from newsarchive.views.archives import date_or_404
 
 # The two queries of every entry page, compiled to SQL once per process (models/prepared.py):
@@ -220,7 +220,7 @@ def replying_to_id(request):
     comment and whatever else is typed there, so it is not kept for other readers."""
     if "replyto" not in request.GET:
         return None
-    keep_private(request, "a reply form for one comment")
+    never_store(request, "a reply form for one comment")
     return request.GET["replyto"]
 
 
