@@ -167,13 +167,11 @@ def test_a_personal_page_is_private_for_every_cache_between_too(site):
 
 def test_a_response_that_says_how_long_it_keeps_keeps_that():
     # As whitenoise answers for a static file with a hashed name.
-    from django.http import HttpResponse
-
-    from newsarchive.sharing import SharedPageMiddleware
-
     import io
 
-    from django.http import FileResponse
+    from django.http import FileResponse, HttpResponse
+
+    from newsarchive.sharing import SharedPageMiddleware
 
     for kind in (HttpResponse, FileResponse):
 
