@@ -189,7 +189,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "via"]
     search_fields = ["files", "username", "error"]
     fields = [
-        "started_at", "seconds", "who", "via", "outcome", "files", "error", "counts_table",
+        "started_at", "duration", "who", "via", "outcome", "files", "error", "counts_table",
         "skipped_list", "summary_text",
     ]  # fmt: skip
     readonly_fields = fields
@@ -202,6 +202,10 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="took")
+    def duration(self, record):
+        return f"{record.seconds:.1f} s" if record.seconds >= 0.1 else "under a tenth of a second"
 
     @admin.display(description="files")
     def file_names(self, record):

@@ -120,7 +120,8 @@ class Summary:
         verb = "Would import" if self.dry_run else "Imported"
         names = ", ".join(self.files) or "nothing"
         lines = [
-            f"{verb} {names}: {self.entries_read:,} entries in {self.seconds:.1f} s "
+            f"{verb} {names}: {self.entries_read:,} "
+            f"{'entry' if self.entries_read == 1 else 'entries'} in {self.seconds:.1f} s "
             f"({self.rate:,.0f} entries/s)."
         ]
         lines.extend(self.blogs)
