@@ -82,11 +82,9 @@ class LatestEntriesFeed(XMLFeed):
         return not entry.guid
 
     def item_comments(self, entry):
-        return self._absolute(entry.get_absolute_url() + "#comments")
-
-    def get_feed(self, obj, request):
-        self._absolute = request.build_absolute_uri
-        return super().get_feed(obj, request)
+        # From settings, not the request: one feed object answers every request, in every
+        # thread, and keeps nothing of any of them.
+        return f"{settings.SITE_URL}{entry.get_absolute_url()}#comments"
 
 
 class LatestEntriesAtomFeed(LatestEntriesFeed):
@@ -146,8 +144,11 @@ class LatestCommentsFeed(XMLFeed):
             .select_related("entry")
             .order_by("-submitted_at", "-pk")[: self.length]
         )
-        # Each on the page of comments that shows it, in one query for them all.
-        self.links = comment_links(comments)
+        # Each on the page of comments that shows it, in one query for them all. Kept on each
+        # comment, not on the feed: one feed object answers every request, in every thread.
+        links = comment_links(comments)
+        for comment in comments:
+            comment.link = links[comment.pk]
         return comments
 
     def item_title(self, comment):
@@ -157,7 +158,7 @@ class LatestCommentsFeed(XMLFeed):
         return comment.body_html()
 
     def item_link(self, comment):
-        return self.links[comment.pk]
+        return comment.link
 
     def item_pubdate(self, comment):
         return comment.submitted_at

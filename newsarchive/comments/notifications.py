@@ -99,6 +99,7 @@ def tell_subscribers(comment):
         .values_list("author_email", flat=True)
     )
     addresses = sorted({email.lower() for email in subscribers})
+    comment_url = absolute(comment.get_absolute_url()) if addresses else ""
     for email in addresses:
         unsubscribe_url = absolute(
             reverse("comment-unsubscribe", args=[unsubscribe_token(entry, email)])
@@ -106,7 +107,7 @@ def tell_subscribers(comment):
         context = {
             "comment": comment,
             "entry": entry,
-            "comment_url": absolute(comment.get_absolute_url()),
+            "comment_url": comment_url,
             "unsubscribe_url": unsubscribe_url,
         }
         send(

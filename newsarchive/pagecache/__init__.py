@@ -100,12 +100,14 @@ def key_host(host, secure):
 
 @functools.lru_cache(maxsize=64)
 def _accepts_gzip(header):
-    accepted = {}
+    qualities = {}
     for coding in header.lower().split(","):
         name, _, parameters = coding.partition(";")
-        quality = parameters.replace(" ", "").removeprefix("q=")
-        accepted[name.strip()] = quality not in ("0", "0.", "0.0", "0.00", "0.000")
-    return accepted.get("gzip", accepted.get("*", False))
+        try:
+            qualities[name.strip()] = float(parameters.strip().removeprefix("q=") or 1)
+        except ValueError:
+            qualities[name.strip()] = 1.0
+    return qualities.get("gzip", qualities.get("*", 0)) > 0
 
 
 def accepts_gzip(environ):
