@@ -62,6 +62,8 @@ serve-production: install
 # Throughput, latency, queries and bytes per page at 1,000 and 100,000 entries, against the
 # ceiling of this machine (PostgreSQL, Redis and wrk; see bench/README.md). Under 15 minutes.
 # BENCH_ARGS=--million adds a million entries; BENCH_ARGS="--sizes 1000 --repeats 1" is quick.
+# BENCH_ARGS=--mixed instead runs a compressed hour of reads and writes at 100,000 entries
+# (bench/mixed.py: page-cache hit ratio, share of the ceiling, p99).
 BENCH_ARGS ?=
 bench: install bench-deps
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
