@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from newsarchive import suggestions
+from newsarchive.admin import suggestions
 from newsarchive.admin.base import log_change
 from newsarchive.admin.forms import TagNamesField, tag_names_text
 from newsarchive.models import Category, Entry, Tag
