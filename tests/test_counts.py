@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from newsarchive.models import Category, Entry, MonthArchive, Tag, rebuild_counts
+from newsarchive.counts import rebuild_counts
+from newsarchive.models import Category, Entry, MonthArchive, Tag
 from tests.factories import at, make_category, make_entry, make_tag
 
 pytestmark = pytest.mark.django_db
