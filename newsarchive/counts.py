@@ -16,7 +16,7 @@ Who calls what, and why:
   merges) calls the recount_*() functions once per action, and imports and other loads that
   skip save() end with rebuild_counts().
 
-tests/test_counts.py and tests/test_admin_filing.py check them.
+tests/test_counts.py checks the paths of both kinds, tests/test_admin_filing.py the admin's.
 """
 
 from django.db import models, transaction
@@ -65,10 +65,11 @@ def entry_saved(entry, before):
     now = {name: getattr(entry, name) for name in COUNTED}
     if entry.kind != Entry.Kind.POST or was == now:
         return
-    if was.get("status") != entry.status or was.get("published_at") != entry.published_at:
+    moved = was.get("status") != entry.status or was.get("published_at") != entry.published_at
+    if moved:
         recount_months({entry.published_at, was.get("published_at")} - {None})
     if Entry.Status.PUBLISHED in (entry.status, was.get("status")):
-        if was.get("status") != entry.status:
+        if moved:  # (a category keeps the time of its newest entry too)
             recount_categories(entry.categories.values("pk"))
             recount_tags(entry.tags.values("pk"))
         recount_provenance([was, now])
