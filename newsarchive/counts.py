@@ -1,7 +1,8 @@
 """Kept counts: published entries per month (MonthArchive), per category and tag (their
 `entry_count`, and a category's `tree_count`, its sub-categories' entries included) and per
 source, writer and dateline (Provenance), so that no sidebar, archive or paginator counts the
-archive. Every count is written here, and nowhere else.
+archive. Every count is written here, and nowhere else but in Provenance.objects.rebuild(),
+the from-scratch count of its own table (tests/test_hidden_text.py, an invariant test, calls it).
 
 Who calls what, and why:
 
@@ -14,7 +15,8 @@ Who calls what, and why:
   is how CONVENTIONS' "no domain logic in signals" is kept.
 - Writes in bulk send no signals: filing.py (the admin's actions, the Uncategorized queue,
   merges) calls the recount_*() functions once per action, and imports and other loads that
-  skip save() end with rebuild_counts().
+  skip save() end with rebuild_counts(), which says that the archive changed. (Otherwise the
+  caller says it: signals.py or filing.py, once per write.)
 
 tests/test_counts.py checks the paths of both kinds, tests/test_admin_filing.py the admin's.
 """
