@@ -20,7 +20,7 @@ def main():
     import django
 
     django.setup()
-    from newsarchive import suggestions
+    from newsarchive.admin import suggestions
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", type=int, default=50)

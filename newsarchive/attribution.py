@@ -330,7 +330,8 @@ def detect_attribution(entries=None, dry_run=False, batch_size=1000):
 
     Returns a dict of how many entries had each field filled, plus "entries" examined.
     """
-    from newsarchive.models import Entry, provenance_slugs, rebuild_counts
+    from newsarchive.counts import rebuild_counts
+    from newsarchive.models import Entry, provenance_slugs
 
     entries = Entry.objects.all() if entries is None else entries
     counts = dict.fromkeys(["entries", *FIELDS], 0)

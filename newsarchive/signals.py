@@ -1,28 +1,19 @@
-"""Keeping counts and caches in step with changes that have no other hook.
+"""What a write made one object at a time through the ORM (the admin's forms, the shell, a test)
+changes beyond its own row: the kept counts (counts.py), an entry's old permalink (filing.py),
+and the archive version that every cached page and fragment keys on ("the archive changed").
 
-An entry's own save() recounts what its status or date change affects. Filing into categories
-and tags (many-to-many changes) and deleting entries reach us only as signals, so the counters
-those touch are recounted here. Everything ends by bumping the archive version, which makes
-every cached fragment stale.
+Receivers only pass on what changed; what it means is decided in those modules. Writes in bulk
+(filing.py, imports) send no signals and call them themselves.
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from newsarchive import counts, filing
 from newsarchive.caching import archive_changed
-from newsarchive.models import (
-    Category,
-    Comment,
-    DiscussionSettings,
-    Entry,
-    MonthArchive,
-    Provenance,
-    Tag,
-    TaggedEntry,
-)
+from newsarchive.models import Category, Comment, DiscussionSettings, Entry, Tag, TaggedEntry
 
 
-@receiver(post_save, sender=Entry)
 @receiver(post_save, sender=Category)
 @receiver(post_delete, sender=Category)
 @receiver(post_save, sender=Tag)
@@ -40,22 +31,34 @@ def comment_changed(sender, instance, **kwargs):
     instance.saved_status = instance.status
 
 
+@receiver(pre_save, sender=Entry)
+def read_entry_as_stored(sender, instance, raw, **kwargs):
+    """The entry as it was before this save: what the save changes is what differs. (Fixtures
+    load raw; loading them ends with counts.rebuild_counts().)"""
+    if not raw and instance.pk is not None:
+        instance.as_stored = Entry.objects.filter(pk=instance.pk).first()
+
+
+@receiver(post_save, sender=Entry)
+def entry_saved(sender, instance, raw, **kwargs):
+    if not raw:
+        before = vars(instance).pop("as_stored", None)
+        filing.keep_old_permalink(instance, before)
+        counts.entry_saved(instance, before)
+    archive_changed()
+
+
 @receiver(pre_delete, sender=Entry)
 def remember_filing(sender, instance, **kwargs):
-    instance._filed_under = (
+    instance.filed_under = (
         list(instance.categories.values_list("pk", flat=True)),
         list(instance.tags.values_list("pk", flat=True)),
     )
 
 
 @receiver(post_delete, sender=Entry)
-def recount_after_delete(sender, instance, **kwargs):
-    if instance.status == Entry.Status.PUBLISHED:
-        MonthArchive.objects.refresh([instance.published_at])
-        category_ids, tag_ids = getattr(instance, "_filed_under", ([], []))
-        Category.objects.filter(pk__in=category_ids).refresh_counts()
-        Tag.refresh_counts(tag_ids)
-        Provenance.objects.refresh_for([instance._provenance_values()])
+def entry_deleted(sender, instance, **kwargs):
+    counts.entry_deleted(instance, *getattr(instance, "filed_under", ([], [])))
     archive_changed()
 
 
@@ -63,28 +66,28 @@ def touched_ids(instance, action, pk_set, related):
     """The ids whose counts a many-to-many change can alter, or None for no change yet."""
     if action == "pre_clear":
         # After a clear the relation is empty, so remember now what it held.
-        instance._cleared = set(related.values_list("pk", flat=True))
+        instance.cleared = set(related.values_list("pk", flat=True))
     elif action == "post_clear":
-        return instance.__dict__.pop("_cleared", set())
+        return vars(instance).pop("cleared", set())
     elif action in {"post_add", "post_remove"}:
         return pk_set
     return None
 
 
 @receiver(m2m_changed, sender=Entry.categories.through)
-def recount_categories(sender, instance, action, reverse, pk_set, **kwargs):
+def categories_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse:  # category.entries.add(...): only that category's count moves.
         ids = {instance.pk} if action.startswith("post_") else None
     else:
         ids = touched_ids(instance, action, pk_set, instance.categories)
     if ids is not None:
-        Category.objects.filter(pk__in=ids).refresh_counts()
+        counts.recount_categories(ids)
         archive_changed()
 
 
 @receiver(m2m_changed, sender=TaggedEntry)
-def recount_tags(sender, instance, action, reverse, pk_set, **kwargs):
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     ids = None if reverse else touched_ids(instance, action, pk_set, instance.tags)
     if ids is not None:
-        Tag.refresh_counts(ids)
+        counts.recount_tags(ids)
         archive_changed()

@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
 from django.utils.text import slugify
 
+from newsarchive.counts import rebuild_counts
 from newsarchive.models import (
     Category,
     Comment,
@@ -24,7 +25,6 @@ from newsarchive.models import (
     Tag,
     TaggedEntry,
     blog_timezone,
-    rebuild_counts,
 )
 from newsarchive.synthetic_words import (
     AUTHORS,

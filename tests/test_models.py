@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsarchive.filing import publish_due
 from newsarchive.models import Category, Comment, Entry, OldPermalink, thread
 from tests.factories import at, make_category, make_comment, make_entry
 
@@ -44,7 +45,7 @@ def test_a_schedule_that_is_due_publishes_the_entry():
 def test_publish_due_publishes_scheduled_entries_whose_time_has_come():
     entry = make_entry(published_at=timezone.now() + datetime.timedelta(hours=1))
     Entry.objects.filter(pk=entry.pk).update(published_at=timezone.now())
-    assert Entry.objects.publish_due() == 1
+    assert publish_due() == 1
     entry.refresh_from_db()
     assert entry.status == Entry.Status.PUBLISHED
 

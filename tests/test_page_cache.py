@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from newsarchive.comments.moderation import set_status
+from newsarchive.filing import file_under
 from newsarchive.models import Comment, Entry
 from tests.factories import at, comment_data, make_category, make_comment, make_entry, make_tag
 from tests.wsgi import Reader, app_server
@@ -116,7 +117,7 @@ def test_filing_into_a_category_and_a_tag_shows_at_once(site):
     oil = make_tag("Oil")
     make_entry(title="Already in Europe", categories=[europe], tags=[oil])
     warm(reader, [*PAGES, "/category/europe/", "/tag/oil/"])
-    Entry.objects.filter(pk=site["after"].pk).file_under([europe])
+    file_under(Entry.objects.filter(pk=site["after"].pk), [europe])
     site["after"].tags.add(oil)
     assert "After" in reader.get("/category/europe/").text
     assert "After" in reader.get("/tag/oil/").text

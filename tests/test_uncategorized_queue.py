@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsarchive import suggestions
+from newsarchive.admin import suggestions
 from newsarchive.models import Entry
 from tests.factories import at, make_category, make_entry, make_tag
 

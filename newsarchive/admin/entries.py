@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from newsarchive import filing
 from newsarchive.admin import queue
 from newsarchive.admin.base import (
     URL_FIELDS,
@@ -319,7 +320,7 @@ class EntryAdmin(ArchiveModelAdmin):
     def file_into(self, request, queryset):
         def apply(form):
             categories = form.cleaned_data["categories"]
-            changed = queryset.file_under(categories, replace=form.cleaned_data["replace"])
+            changed = filing.file_under(queryset, categories, replace=form.cleaned_data["replace"])
             names = ", ".join(c.name for c in categories)
             n = log_change(request, changed, f"Filed into {names}.")
             return f"{n} {entries(n)} filed into {names}."
@@ -331,7 +332,7 @@ class EntryAdmin(ArchiveModelAdmin):
     def remove_from(self, request, queryset):
         def apply(form):
             categories = form.cleaned_data["categories"]
-            changed = queryset.unfile_from(categories)
+            changed = filing.unfile_from(queryset, categories)
             names = ", ".join(c.name for c in categories)
             n = log_change(request, changed, f"Removed from {names}.")
             return f"{n} {entries(n)} removed from {names}."
@@ -343,7 +344,7 @@ class EntryAdmin(ArchiveModelAdmin):
     def add_tags(self, request, queryset):
         def apply(form):
             tags = form.tags_creating_missing()
-            changed = queryset.add_tags(tags)
+            changed = filing.add_tags(queryset, tags)
             names = ", ".join(t.name for t in tags)
             n = log_change(request, changed, f"Tagged {names}.")
             return f"{n} {entries(n)} tagged {names}."
@@ -355,7 +356,7 @@ class EntryAdmin(ArchiveModelAdmin):
     def remove_tags(self, request, queryset):
         def apply(form):
             tags = form.existing_tags()
-            changed = queryset.remove_tags(tags)
+            changed = filing.remove_tags(queryset, tags)
             names = ", ".join(t.name for t in tags) or "no known tags"
             n = log_change(request, changed, f"Untagged {names}.")
             return f"{n} {entries(n)} untagged {names}."
@@ -364,7 +365,7 @@ class EntryAdmin(ArchiveModelAdmin):
         return intermediate(self, request, queryset, form, "Remove tags", apply)
 
     def change_status(self, request, queryset, status, verb):
-        changed = queryset.change_status(status)
+        changed = filing.change_status(queryset, status)
         n = log_change(request, changed, f"{verb.capitalize()}.")
         self.message_user(request, f"{n} {entries(n)} {verb}.")
 
@@ -387,12 +388,12 @@ class EntryAdmin(ArchiveModelAdmin):
 
     @admin.action(description="Close comments")
     def close_comments(self, request, queryset):
-        n = log_change(request, queryset.set_comments_open(False), "Closed comments.")
+        n = log_change(request, filing.set_comments_open(queryset, False), "Closed comments.")
         self.message_user(request, f"Comments closed on {n} {entries(n)}.")
 
     @admin.action(description="Open comments")
     def open_comments(self, request, queryset):
-        n = log_change(request, queryset.set_comments_open(True), "Opened comments.")
+        n = log_change(request, filing.set_comments_open(queryset, True), "Opened comments.")
         self.message_user(request, f"Comments opened on {n} {entries(n)}.")
 
 

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from newsarchive import suggestions
+from newsarchive import filing
+from newsarchive.admin import suggestions
 from newsarchive.admin.base import log_change
 from newsarchive.admin.forms import TagNamesField, tag_names_text
 from newsarchive.models import Category, Entry, Tag
@@ -45,8 +46,8 @@ def suggest_filing(request, model_admin, pk):
             Tag.objects.filter(name=name).first() or Tag.objects.create(name=name) for name in names
         ]
         entries = Entry.objects.filter(pk=entry.pk)
-        entries.file_under([category], replace=True)
-        entries.add_tags(tags)
+        filing.file_under(entries, [category], replace=True)
+        filing.add_tags(entries, tags)
         described = f"Filed into {category.name}" + (
             f", tagged {', '.join(names)}" if names else ""
         )

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import format_html
 
+from newsarchive import filing
 from newsarchive.admin.base import (
     URL_FIELDS,
     ArchiveModelAdmin,
@@ -61,9 +62,12 @@ class CategoryAdmin(ArchiveModelAdmin):
             return False
         return super().has_delete_permission(request, category)
 
+    def delete_model(self, request, category):
+        filing.delete_categories(Category.objects.filter(pk=category.pk))
+
     def delete_queryset(self, request, queryset):
         try:
-            queryset.delete()
+            filing.delete_categories(queryset)
         except ProtectedError as error:
             self.message_user(request, error.args[0], messages.ERROR)
 
@@ -77,7 +81,7 @@ class CategoryAdmin(ArchiveModelAdmin):
     def merge(self, request, queryset):
         def apply(form):
             target = form.cleaned_data["target"]
-            moved = sum(category.merge_into(target) for category in form.merging)
+            moved = sum(filing.merge_category(category, target) for category in form.merging)
             names = ", ".join(c.name for c in form.merging)
             return f"Merged {names} into {target.name}; {moved} entries moved."
 
@@ -115,7 +119,7 @@ class TagAdmin(ArchiveModelAdmin):
         def apply(form):
             target = form.cleaned_data["target"]
             for tag in form.merging:
-                tag.merge_into(target)
+                filing.merge_tag(tag, target)
             names = ", ".join(t.name for t in form.merging)
             return f"Merged {names} into {target.name}."
 

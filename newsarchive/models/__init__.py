@@ -1,35 +1,31 @@
 """The archive: entries filed into categories and tags, their comments, and kept counts.
 
+Each module imports only the ones listed above it:
+
     imports.py    WordPressBlog (what an imported item's WordPress id is a number of),
                   ImportRecord (what each import did); the import and export permissions
+    attempts.py   FailedAttempt: wrong passwords, counted by throttle.py
+    derived.py    what an entry derives from its fields: its day in the blog's time zone
+                  (within the days the archive can show), its writer and dateline slugs
     taxonomy.py   Source, Category (a tree, with redirects from old paths), Tag
-    archives.py   kept counts: MonthArchive, Provenance (sources, bylines, datelines)
-    queries.py    EntryQuerySet: public(), for_listing(), with_neighbours(), filing in bulk
-    entries.py    Entry (posts and pages), Attachment, OldPermalink
+    queries.py    EntryQuerySet: public(), for_listing(), with_neighbours() … (reading)
+    entries.py    Entry (posts and pages), Attachment, OldPermalink; status_at(), WordPress's
+                  scheduling rule
     comments.py   Comment, DiscussionSettings
+    archives.py   the kept counts' tables: MonthArchive, Provenance
     prepared.py   PreparedQuery: a queryset compiled to SQL once, for the entry page
 
-Import from here (`from newsarchive.models import Entry`); the modules import one another in
-that order, and reach back up the list (to Entry, say) only inside functions.
+Models declare fields and how they are read. Changing entries in bulk (filing, statuses) is
+newsarchive/filing.py's, keeping the counts current newsarchive/counts.py's; signals.py hooks
+both to saves made one object at a time. Import from here (`from newsarchive.models import
+Entry`).
 """
 
 from newsarchive.models.archives import (
-    EARLIEST_DAY,
-    EARLIEST_MOMENT,
-    LATEST_DAY,
-    LATEST_MOMENT,
-    PROVENANCE_FIELDS,
     MonthArchive,
     MonthArchiveQuerySet,
     Provenance,
     ProvenanceQuerySet,
-    blog_timezone,
-    is_showable,
-    month_bounds,
-    provenance_slugs,
-    rebuild_counts,
-    refiled,
-    writer_name,
 )
 from newsarchive.models.attempts import FailedAttempt
 from newsarchive.models.comments import (
@@ -41,13 +37,24 @@ from newsarchive.models.comments import (
     thread,
     top_level_threads,
 )
-from newsarchive.models.entries import Attachment, Entry, OldPermalink
+from newsarchive.models.derived import (
+    EARLIEST_DAY,
+    EARLIEST_MOMENT,
+    LATEST_DAY,
+    LATEST_MOMENT,
+    PROVENANCE_FIELDS,
+    blog_timezone,
+    is_showable,
+    month_bounds,
+    provenance_slugs,
+    writer_name,
+)
+from newsarchive.models.entries import Attachment, Entry, OldPermalink, status_at
 from newsarchive.models.imports import ImportRecord, WordPressBlog
 from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
     Category,
-    CategoryQuerySet,
     CategoryRedirect,
     SlugManager,
     Source,
@@ -60,12 +67,12 @@ from newsarchive.models.taxonomy import (
 
 __all__ = [
     "EARLIEST_DAY", "EARLIEST_MOMENT", "LATEST_DAY", "LATEST_MOMENT",
-    "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category", "CategoryQuerySet",
+    "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
     "EntryQuerySet", "FailedAttempt", "ImportRecord", "MonthArchive", "MonthArchiveQuerySet",
     "OldPermalink", "PreparedQuery", "Provenance", "ProvenanceQuerySet", "ShownComment",
     "SlugManager", "Source", "Tag", "TaggedEntry", "WordPressBlog", "address_or_none",
     "addressable_slug", "blog_timezone", "comment_links", "is_addressable", "is_showable",
-    "month_bounds", "provenance_slugs", "rebuild_counts", "refiled", "stored_slug", "thread",
+    "month_bounds", "provenance_slugs", "status_at", "stored_slug", "thread",
     "top_level_threads", "writer_name",
 ]  # fmt: skip

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsarchive import content
+from newsarchive.caching import cached
 from newsarchive.models.entries import Entry, showable, validate_showable
 from newsarchive.models.imports import wordpress_blog, wordpress_identity
 
@@ -289,8 +290,8 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def load(cls):
-        from newsarchive.caching import cached
-
+        # Kept until the archive changes (saving these settings changes it): the entry page
+        # and comment_links() read them on every render.
         return cached("discussion-settings", lambda: cls.objects.get_or_create(pk=1)[0])
 
     def comments_closed_for(self, entry):

@@ -13,13 +13,11 @@ from django.utils.http import RFC3986_SUBDELIMS
 from taggit.managers import TaggableManager
 
 from newsarchive import content
-from newsarchive.models.archives import (
+from newsarchive.models.derived import (
     EARLIEST_DAY,
     EARLIEST_MOMENT,
     LATEST_DAY,
     LATEST_MOMENT,
-    MonthArchive,
-    Provenance,
     blog_timezone,
     is_showable,
     provenance_slugs,
@@ -74,6 +72,17 @@ def showable(field, earliest=EARLIEST_MOMENT, latest=LATEST_MOMENT):
         name=f"%(class)s_{field}_showable",
         violation_error_message=f"Dates {span(earliest, latest)} only.",
     )
+
+
+def status_at(status, published_at, now):
+    """The status an entry given `status` and dated `published_at` has at `now`: WordPress's
+    scheduling rule, that publishing with a future date schedules, and a schedule that is due
+    publishes. Entry.save() and filing.change_status() (so publish_due() too) apply it."""
+    if status == Entry.Status.PUBLISHED and published_at > now:
+        return Entry.Status.SCHEDULED
+    if status == Entry.Status.SCHEDULED and published_at <= now:
+        return Entry.Status.PUBLISHED
+    return status
 
 
 class Entry(models.Model):
@@ -219,40 +228,20 @@ class Entry(models.Model):
 
     def save(self, *args, **kwargs):
         now = timezone.now()
-        # As WordPress does: publishing with a future date schedules; a due schedule publishes.
-        if self.status == self.Status.PUBLISHED and self.published_at > now:
-            self.status = self.Status.SCHEDULED
-        elif self.status == self.Status.SCHEDULED and self.published_at <= now:
-            self.status = self.Status.PUBLISHED
+        self.status = status_at(self.status, self.published_at, now)
         self.derive_fields()
         self.modified_at = now
         if kwargs.get("update_fields") is not None:
-            derived = {
-                "status",
-                "published_on",
-                "path",
-                "writer_slug",
-                "dateline_slug",
-                "month_day",
-            }
-            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
-        saved = getattr(self, "_saved", {})
+            kwargs["update_fields"] = {*kwargs["update_fields"], "status", *self.DERIVED}
+        # What saving an entry changes beyond its row (counts, old permalinks: signals.py)
+        # is written with it, or not at all.
         with transaction.atomic():
             super().save(*args, **kwargs)
-            self._keep_old_permalink(saved)
-            self._recount(saved)
-        self._saved = {name: getattr(self, name) for name in self.TRACKED}
 
     def get_absolute_url(self):
         if self.kind == self.Kind.PAGE:
             return reverse("page", kwargs={"path": unquote(self.path)})
         return permalink(self.published_on, self.slug)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        entry = super().from_db(db, field_names, values)
-        entry._saved = {name: getattr(entry, name) for name in cls.TRACKED if name in field_names}
-        return entry
 
     # Fields computed from others, by derive_fields().
     DERIVED = ("published_on", "month_day", "path", "writer_slug", "dateline_slug")
@@ -267,43 +256,6 @@ class Entry(models.Model):
         if self.kind == self.Kind.PAGE:
             self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
         self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
-
-    TRACKED = (
-        "slug", "published_on", "status", "published_at", "source_id", "writer_slug",
-        "dateline_slug", "password",
-    )  # fmt: skip
-
-    def _keep_old_permalink(self, saved):
-        moved = (
-            saved.get("slug", self.slug) != self.slug
-            or saved.get("published_on", self.published_on) != self.published_on
-        )
-        if saved and moved and self.kind == self.Kind.POST:
-            OldPermalink.objects.update_or_create(
-                published_on=saved["published_on"], slug=saved["slug"], defaults={"entry": self}
-            )
-
-    def _recount(self, saved):
-        """Recount the months, categories, tags and provenance this save can have changed."""
-        if self.kind != self.Kind.POST or all(
-            saved.get(name) == getattr(self, name) for name in self.TRACKED if name != "slug"
-        ):
-            return
-        if saved.get("status") != self.status or saved.get("published_at") != self.published_at:
-            MonthArchive.objects.refresh({self.published_at, saved.get("published_at")} - {None})
-        published = self.Status.PUBLISHED
-        if self.status == published or saved.get("status") == published:
-            if saved.get("status") != self.status:
-                self.categories.all().refresh_counts()
-                Tag.refresh_counts(self.tags.values("pk"))
-            Provenance.objects.refresh_for([saved, self._provenance_values()])
-
-    def _provenance_values(self):
-        return {
-            "source_id": self.source_id,
-            "writer_slug": self.writer_slug,
-            "dateline_slug": self.dateline_slug,
-        }
 
     def get_comment_post_url(self):
         return permalink(self.published_on, self.slug, "comment/")

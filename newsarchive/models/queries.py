@@ -1,21 +1,15 @@
-"""The vocabulary every page speaks: what readers may see, how lists and neighbours are fetched,
-and the filing operations the admin runs on many entries at once."""
+"""The vocabulary every page speaks: what readers may see, how lists and neighbours are fetched.
+(Changing entries in bulk is newsarchive/filing.py's.)"""
 
 from urllib.parse import quote
 
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, JSONArray, JSONObject
+from django.db.models.functions import Coalesce, JSONArray, JSONObject
 from django.utils import timezone
 
-from newsarchive.models.archives import (
-    PROVENANCE_FIELDS,
-    MonthArchive,
-    Provenance,
-    provenance_slugs,
-    refiled,
-)
-from newsarchive.models.taxonomy import Category, Tag, TaggedEntry
+from newsarchive.models.derived import PROVENANCE_FIELDS
+from newsarchive.models.taxonomy import Category, TaggedEntry
 
 SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "password", "path")
 
@@ -207,137 +201,3 @@ class EntryQuerySet(models.QuerySet):
             categories_json=Subquery(categories, output_field=models.JSONField()),
             tags_json=Subquery(tags, output_field=models.JSONField()),
         )
-
-    def fill_derived_fields(self, batch_size=2000):
-        """Derive what bulk loads (which skip save()) left empty: month_day, writer and
-        dateline slugs."""
-        self.filter(month_day=0).update(
-            month_day=ExtractMonth("published_on") * 100 + ExtractDay("published_on")
-        )
-        missing = self.filter(
-            (~Q(byline="") & Q(writer_slug="")) | (~Q(dateline="") & Q(dateline_slug=""))
-        ).only("byline", "dateline")
-        while batch := list(missing[:batch_size]):
-            for entry in batch:
-                entry.writer_slug, entry.dateline_slug = provenance_slugs(
-                    entry.byline, entry.dateline
-                )
-                # An entry whose byline yields no slug must not be picked up again.
-                entry.writer_slug = entry.writer_slug or "-"
-                entry.dateline_slug = entry.dateline_slug or "-"
-            self.model.objects.bulk_update(batch, ["writer_slug", "dateline_slug"])
-
-    def publish_due(self):
-        """Publish scheduled entries whose time has come, as WordPress's scheduler does."""
-        due = self.filter(status=self.model.Status.SCHEDULED, published_at__lte=timezone.now())
-        published = 0
-        for entry in due:
-            entry.status = self.model.Status.PUBLISHED
-            entry.save(update_fields=["status", "modified_at"])
-            published += 1
-        return published
-
-    # Filing many entries at once (the admin's bulk actions). Each returns the entries it
-    # changed, and recounts what it touched once rather than once per entry.
-
-    def file_under(self, categories, replace=False):
-        """Add these categories (or make them the only ones). Uncategorized gives way."""
-        through = self.model.categories.through
-        entries = list(self.values_list("pk", flat=True))
-        wanted = {c.pk for c in categories}
-        dropped = Q(category=Category.uncategorized())
-        if replace:
-            dropped |= ~Q(category__in=wanted)
-        dropping = (
-            through.objects.filter(entry__in=entries).filter(dropped).exclude(category__in=wanted)
-        )
-        removed = set(dropping.values_list("entry", "category"))
-        dropping.delete()
-        had = set(
-            through.objects.filter(entry__in=entries, category__in=wanted).values_list(
-                "entry", "category"
-            )
-        )
-        adding = {(e, c) for e in entries for c in wanted} - had
-        through.objects.bulk_create(through(entry_id=e, category_id=c) for e, c in adding)
-        return self._refiled(removed | adding)
-
-    def unfile_from(self, categories):
-        """Remove these categories; an entry left in none falls back to Uncategorized."""
-        through = self.model.categories.through
-        removing = set(
-            through.objects.filter(entry__in=self, category__in=categories).values_list(
-                "entry", "category"
-            )
-        )
-        through.objects.filter(entry__in=self, category__in=categories).delete()
-        return self._refiled(removing)
-
-    def _refiled(self, pairs):
-        return refiled({entry for entry, _ in pairs}, {category for _, category in pairs})
-
-    def add_tags(self, tags):
-        entries = list(self.values_list("pk", flat=True))
-        had = set(
-            TaggedEntry.objects.filter(content_object__in=entries, tag__in=tags).values_list(
-                "content_object", "tag"
-            )
-        )
-        adding = {(e, t.pk) for e in entries for t in tags} - had
-        TaggedEntry.objects.bulk_create(
-            TaggedEntry(content_object_id=e, tag_id=t) for e, t in adding
-        )
-        return self._retagged(adding)
-
-    def remove_tags(self, tags):
-        tagged = TaggedEntry.objects.filter(content_object__in=self, tag__in=tags)
-        removing = set(tagged.values_list("content_object", "tag"))
-        tagged.delete()
-        return self._retagged(removing)
-
-    def _retagged(self, pairs):
-        from newsarchive.caching import archive_changed
-
-        Tag.refresh_counts({tag for _, tag in pairs})
-        archive_changed()
-        return self.model.objects.filter(pk__in={entry for entry, _ in pairs})
-
-    def change_status(self, status):
-        """Move entries to a status; publishing one dated in the future schedules it."""
-        from newsarchive.caching import archive_changed
-
-        now = timezone.now()
-        moving = self.exclude(status=status)
-        if status == self.model.Status.PUBLISHED:
-            moving = moving.exclude(status=self.model.Status.SCHEDULED, published_at__gt=now)
-        changed = list(moving.values_list("pk", "published_at", "kind"))
-        ids = [pk for pk, _, _ in changed]
-        if status in (self.model.Status.PUBLISHED, self.model.Status.SCHEDULED):
-            due = self.model.objects.filter(pk__in=ids, published_at__lte=now)
-            due.update(status=self.model.Status.PUBLISHED, modified_at=now)
-            later = self.model.objects.filter(pk__in=ids, published_at__gt=now)
-            later.update(status=self.model.Status.SCHEDULED, modified_at=now)
-        else:
-            self.model.objects.filter(pk__in=ids).update(status=status, modified_at=now)
-        MonthArchive.objects.refresh(at for _, at, kind in changed if kind == self.model.Kind.POST)
-        Provenance.objects.refresh_for(
-            self.model.objects.posts()
-            .filter(pk__in=ids)
-            .values("source_id", "writer_slug", "dateline_slug")
-            .distinct()
-        )
-        filed = self.model.categories.through.objects.filter(entry__in=ids).values("category")
-        Category.objects.filter(pk__in=filed).refresh_counts()
-        Tag.refresh_counts(TaggedEntry.objects.filter(content_object__in=ids).values("tag"))
-        archive_changed()
-        return self.model.objects.filter(pk__in=ids)
-
-    def set_comments_open(self, is_open):
-        from newsarchive.caching import archive_changed
-
-        ids = list(self.exclude(comments_open=is_open).values_list("pk", flat=True))
-        self.model.objects.filter(pk__in=ids).update(
-            comments_open=is_open, modified_at=timezone.now()
-        )
-        archive_changed()
-        return self.model.objects.filter(pk__in=ids)

@@ -1,9 +1,7 @@
 """Where entries are filed: sources, the category tree (with redirects from old paths) and tags."""
 
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.deletion import ProtectedError
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from taggit.models import TagBase, TaggedItemBase
@@ -120,65 +118,6 @@ class Source(models.Model):
         return (self.slug,)
 
 
-class CategoryQuerySet(models.QuerySet):
-    def delete(self):
-        """Deleting categories never deletes entries: those left in no category fall back to
-        Uncategorized, and sub-categories move up to the deleted category's parent."""
-        from newsarchive.models.archives import refiled
-        from newsarchive.models.entries import Entry
-
-        if self.filter(slug=Category.UNCATEGORIZED_SLUG).exists():
-            raise ProtectedError("Uncategorized cannot be deleted: entries fall back to it.", set())
-        with transaction.atomic():
-            doomed = {c.pk: c for c in self.select_related("parent")}
-            through = Entry.categories.through
-            filed = set(through.objects.filter(category__in=doomed).values_list("entry", flat=True))
-            for child in Category.objects.filter(parent__in=doomed).exclude(pk__in=doomed):
-                parent = doomed[child.parent_id].parent
-                while parent is not None and parent.pk in doomed:
-                    parent = doomed[parent.pk].parent
-                child.parent = parent
-                child.save()
-            deleted = super().delete()
-            refiled(filed, set())
-        return deleted
-
-    def refresh_counts(self):
-        """Recount published entries for these categories (a kept counter, exact on write)."""
-        from newsarchive.models.entries import Entry
-
-        published = Entry.categories.through.objects.filter(
-            category=OuterRef("pk"), entry__status=Entry.Status.PUBLISHED
-        )
-        grouped = published.order_by().values("category")
-        self.update(
-            entry_count=Coalesce(Subquery(grouped.annotate(n=Count("pk")).values("n")), 0),
-            latest_at=Subquery(
-                grouped.annotate(latest=models.Max("entry__published_at")).values("latest")
-            ),
-        )
-        # The archive of a category lists its sub-categories' entries too: recount the trees
-        # of these categories and of every category above them.
-        paths = set(self.values_list("path", flat=True))
-        above = {"/".join(p.split("/")[:n]) for p in paths for n in range(1, p.count("/") + 1)}
-        in_tree = Entry.categories.through.objects.filter(
-            entry__status=Entry.Status.PUBLISHED
-        ).filter(
-            Q(category__path=OuterRef("path"))
-            | Q(category__path__startswith=Concat(OuterRef("path"), Value("/")))
-        )
-        counted = (
-            in_tree.order_by()
-            .annotate(tree=Value(1))
-            .values("tree")
-            .annotate(n=Count("entry", distinct=True))
-            .values("n")
-        )
-        Category.objects.filter(path__in=paths | above).update(
-            tree_count=Coalesce(Subquery(counted), 0)
-        )
-
-
 class Category(models.Model):
     UNCATEGORIZED_SLUG = "uncategorized"
 
@@ -199,7 +138,7 @@ class Category(models.Model):
     wp_term_id = models.PositiveIntegerField("WordPress term id", null=True, blank=True)
     wp_blog = wordpress_blog()
 
-    objects = SlugManager.from_queryset(CategoryQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["path"]
@@ -234,9 +173,6 @@ class Category(models.Model):
     def address(self):
         return address_or_none(self, self.path.split("/"))
 
-    def delete(self, *args, **kwargs):
-        return Category.objects.filter(pk=self.pk).delete()
-
     def natural_key(self):
         return (self.slug,)
 
@@ -254,40 +190,6 @@ class Category(models.Model):
     def is_within(self, other):
         """Whether this category is `other` or sits somewhere below it."""
         return self.path == other.path or self.path.startswith(f"{other.path}/")
-
-    def merge_into(self, target):
-        """Move this category's entries and sub-categories into `target`, then remove it.
-
-        Its address (and any it redirected from) then redirects to `target`.
-        """
-        from newsarchive.models.archives import refiled
-        from newsarchive.models.entries import Entry
-
-        if target.is_within(self):
-            raise ValueError(f"Cannot merge {self} into itself or a category below it.")
-        if self.slug == self.UNCATEGORIZED_SLUG:
-            raise ValueError("Uncategorized cannot be merged away: entries fall back to it.")
-        through = Entry.categories.through
-        with transaction.atomic():
-            entries = set(through.objects.filter(category=self).values_list("entry", flat=True))
-            already = set(
-                through.objects.filter(category=target, entry__in=entries).values_list(
-                    "entry", flat=True
-                )
-            )
-            through.objects.bulk_create(
-                through(entry_id=e, category_id=target.pk) for e in entries - already
-            )
-            for child in self.children.all():
-                child.parent = target
-                child.save()
-            CategoryRedirect.objects.filter(category=self).update(category=target)
-            CategoryRedirect.objects.update_or_create(
-                old_path=self.path, defaults={"category": target}
-            )
-            models.Model.delete(self)
-            refiled(entries, {target.pk})
-        return len(entries)
 
 
 class CategoryRedirect(models.Model):
@@ -326,31 +228,6 @@ class Tag(TagBase):
     def address(self):
         return address_or_none(self)
 
-    def merge_into(self, target):
-        """Move this tag's entries to `target`, then delete it."""
-        with transaction.atomic():
-            tagged = TaggedEntry.objects.filter(tag=self)
-            already = TaggedEntry.objects.filter(tag=target).values("content_object")
-            tagged.exclude(content_object__in=already).update(tag=target)
-            self.delete()
-            Tag.refresh_counts([target.pk])
-        return target
-
-    @classmethod
-    def refresh_counts(cls, tag_ids=None):
-        from newsarchive.models.entries import Entry
-
-        tags = cls.objects.all() if tag_ids is None else cls.objects.filter(pk__in=tag_ids)
-        published = TaggedEntry.objects.filter(
-            tag=OuterRef("pk"), content_object__status=Entry.Status.PUBLISHED
-        )
-        tags.update(
-            entry_count=Coalesce(
-                Subquery(published.order_by().values("tag").annotate(n=Count("pk")).values("n")),
-                0,
-            )
-        )
-
 
 class TaggedEntry(TaggedItemBase):
     # A plain foreign key rather than taggit's generic relation: joins use real indexes.
@@ -361,6 +238,3 @@ class TaggedEntry(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_entry_tag")
         ]
-
-
-# What a link to an entry needs.

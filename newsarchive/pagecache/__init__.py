@@ -310,6 +310,6 @@ class PageCache:
         if not interval or time.monotonic() < self.next_schedule_check:
             return
         self.next_schedule_check = time.monotonic() + interval
-        from newsarchive.models import Entry
+        from newsarchive.filing import publish_due
 
-        Entry.objects.publish_due()
+        publish_due()

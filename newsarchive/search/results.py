@@ -18,7 +18,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from newsarchive.models import Category, Entry, MonthArchive, Source, Tag, TaggedEntry
+from newsarchive.counts import month_counts
+from newsarchive.models import Category, Entry, Source, Tag, TaggedEntry
 from newsarchive.search.filters import (
     FACET_SIZE,
     FILTERS,
@@ -292,7 +293,7 @@ def results_page(text, chosen, page_number):
     through (one, unless the estimate was far off) and one for the snippets (what "the search
     query itself" costs)."""
     matches = apply_filters(matched(text), chosen)
-    months = MonthArchive.objects.counts()  # newest first
+    months = month_counts()  # newest first
     summary = summary_in_postgresql if connection.vendor == "postgresql" else summary_in_python
     number = asked_page(page_number)
     if parse(text).is_empty or matches.query.is_empty():

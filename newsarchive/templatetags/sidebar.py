@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from newsarchive.caching import cached
+from newsarchive.counts import month_counts
 from newsarchive.models import (
     SUMMARY_FIELDS,
     Category,
@@ -51,7 +52,7 @@ def sidebar_search():
 
 @block("sidebar/months.html")
 def sidebar_months():
-    return {"months": MonthArchive.objects.listed()}
+    return {"months": [MonthArchive(month=month, entry_count=n) for month, n, _ in month_counts()]}
 
 
 @block("sidebar/recent.html")

@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, reset_queries, transaction
 from django.utils import timezone
 
+from newsarchive.counts import rebuild_counts
 from newsarchive.models import (
     EARLIEST_MOMENT,
     LATEST_MOMENT,
@@ -35,7 +36,6 @@ from newsarchive.models import (
     TaggedEntry,
     blog_timezone,
     is_showable,
-    rebuild_counts,
 )
 from newsarchive.wxr import batches, bulk, history, identity, reading
 from newsarchive.wxr.entries import as_date

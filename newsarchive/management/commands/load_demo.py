@@ -1,14 +1,8 @@
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from newsarchive.models import (
-    Attachment,
-    Category,
-    Entry,
-    Source,
-    Tag,
-    rebuild_counts,
-)
+from newsarchive.counts import rebuild_counts
+from newsarchive.models import Attachment, Category, Entry, Source, Tag
 from newsarchive.synthetic import generate_archive
 
 DEMO_ENTRIES = 300

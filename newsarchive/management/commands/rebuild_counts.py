@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand
 
-from newsarchive.models import rebuild_counts
+from newsarchive.counts import rebuild_counts
 
 
 class Command(BaseCommand):

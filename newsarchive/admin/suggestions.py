@@ -27,12 +27,18 @@ REBUILD_SECONDS = 300
 BODY_CHARACTERS = 1500
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _TAG = re.compile(r"<[^>]+>")
+# Plain English function words (of three letters or more: shorter ones are never compared),
+# which say nothing of what an article is about.
 STOPWORDS = frozenset(
-    "the and for that with was were are has have had from this its but not said says will "
-    "would could their they them been also after before into over more than about which who "
-    "what when where while there other some such only most many much very can may might one "
-    "two three new last first our out all any his her him she per week year years month "
-    "monday tuesday wednesday thursday friday saturday sunday report synthetic".split()
+    """
+    about above after again against all also and any are because been before being below
+    between both but can could did does doing down during each few for from further had has
+    have having her here hers herself him himself his how into its itself just more most
+    myself nor not now off once only other our ours ourselves out over own same she should
+    some such than that the their theirs them themselves then there these they this those
+    through too under until very was were what when where which while who whom why will with
+    would you your yours yourself yourselves
+    """.split()
 )
 
 
