@@ -163,13 +163,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsarchive.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, less an ETag where the CSRF cookie is set: before CsrfViewMiddleware to see it.
+    "newsarchive.middleware.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsarchive.middleware.refuse_unreadable_requests",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "newsarchive.middleware.ConditionalGetMiddleware",
     "newsarchive.middleware.DatabaseUnavailableMiddleware",
 ]
 # Pages are cached and compressed by newsarchive.pagecache.PageCache, which wraps the WSGI
@@ -231,7 +232,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "newsarchive.staticfiles.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
 

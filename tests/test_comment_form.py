@@ -3,12 +3,14 @@
 import datetime
 import re
 
+import lxml.html
 import pytest
 from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
 from newsarchive.models import Comment, DiscussionSettings
+from tests.browser_forms import form_data
 from tests.factories import comment_data, form_token, make_comment, make_entry, make_user
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +179,7 @@ def test_reply_links_set_the_parent_without_javascript(client, entry):
     html = client.get(f"{entry.get_absolute_url()}?replyto={parent.pk}").content.decode()
     assert f'href="?replyto={parent.pk}#respond"' in html
     assert 'Replying to <span class="replying-to-name">First Reader</span>' in html
-    assert f'name="parent" id="id_parent" value="{parent.pk}"' in html
+    assert dict(form_data(html, "//form[@id='commentform']"))["parent"] == str(parent.pk)
     assert 'class="cancel-reply"' in html
 
 
@@ -271,3 +273,41 @@ def test_screen_readers_hear_the_required_fields_note_once(client, entry):
     spoken = re.sub(r'<span[^>]*aria-hidden="true"[^>]*>.*?</span>', "", note)
     spoken = re.sub(r"<[^>]+>", "", spoken)
     assert spoken == "Your email address will never be published. Required fields are marked *"
+
+
+def accessible_controls(html):
+    """{name: attributes} of the comment form's controls, after checking that each one people
+    see has a label, and that every aria-describedby names an element of the page."""
+    document = lxml.html.document_fromstring(html)
+    ids = set(document.xpath("//@id"))
+    labelled = set(document.xpath("//label/@for"))
+    controls = {}
+    for element in document.xpath("//form[@id='commentform']//*[self::input or self::textarea]"):
+        attributes = dict(element.attrib)
+        if attributes.get("type") != "hidden":
+            assert attributes["id"] in labelled, attributes
+        for described_by in attributes.get("aria-describedby", "").split():
+            assert described_by in ids, attributes
+        controls[attributes["name"]] = attributes
+    return controls
+
+
+def test_the_form_tells_browsers_what_each_field_is(client, entry):
+    controls = accessible_controls(client.get(entry.get_absolute_url()).content.decode())
+    tokens = {name: controls[name].get("autocomplete") for name in controls}
+    assert tokens["author_name"] == "name"
+    assert tokens["author_email"] == "email" and controls["author_email"]["type"] == "email"
+    assert tokens["author_url"] == "url" and controls["author_url"]["type"] == "url"
+    assert tokens["homepage"] == "off" and controls["homepage"]["tabindex"] == "-1"
+    assert "required" in controls["author_name"] and "required" in controls["body"]
+    assert controls["body"]["maxlength"] == "65525"
+    assert not any("aria-invalid" in attributes for attributes in controls.values())
+
+
+def test_each_refused_field_is_marked_and_described_by_its_message(client, entry):
+    response = post(client, entry, author_name="", author_email="not-an-email", body="Kept.")
+    controls = accessible_controls(response.content.decode())
+    refused = {name for name, attributes in controls.items() if "aria-invalid" in attributes}
+    assert refused == {"author_name", "author_email"}
+    for name in refused:
+        assert controls[name]["aria-describedby"]

@@ -1,11 +1,14 @@
-"""The comment list's own date filters say exactly what Django's |date filter would."""
+"""Dates as pages show them: Django's |date for people, and the `iso` filter for machines,
+which is Django's "c" format less what HTML cannot write (test_html_dates.py)."""
 
 import datetime
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from newsarchive.content import render_comment
+from newsarchive.templatetags.dates import local, said_at
 
 UTC = datetime.UTC
 TIMES = [
@@ -15,6 +18,13 @@ TIMES = [
     datetime.datetime(2024, 12, 31, 4, 59, 59, tzinfo=UTC),  # last minute of the year
     datetime.datetime(2007, 3, 10, 6, 12),  # naive: shown as it is
 ]
+SHOWN = [
+    "March 10, 2007 at 6:12 pm",
+    "March 11, 2007 at 12:00 am",
+    "March 11, 2007 at 1:05 pm",
+    "December 30, 2024 at 11:59 pm",
+    "March 10, 2007 at 6:12 am",
+]
 
 
 def render(source, value):
@@ -22,20 +32,10 @@ def render(source, value):
 
 
 @pytest.mark.parametrize("value", TIMES)
-def test_comment_times_read_as_djangos_date_filter_would(value):
+def test_moments_read_in_iso_form_as_djangos_date_filter_would(value):
     # Less the microseconds, which HTML's date strings cannot carry (test_html_dates.py).
-    ours = render("{% load dates %}{{ value|iso }}|{{ value|day_and_time }}", value)
-    django = render(
-        '{{ value|date:"c" }}|{{ value|date:"F j, Y \\a\\t g:i A"|lower|capfirst }}',
-        value.replace(microsecond=0),
-    )
-    assert ours == django
-
-
-@pytest.mark.parametrize("value", [*TIMES, datetime.date(2007, 3, 1), datetime.date(2024, 12, 31)])
-def test_days_read_as_djangos_date_filter_would(value):
-    assert render("{% load dates %}{{ value|day }}", value) == render(
-        '{{ value|date:"F j, Y" }}', value
+    assert render("{% load dates %}{{ value|iso }}", value) == render(
+        '{{ value|date:"c" }}', value.replace(microsecond=0)
     )
 
 
@@ -46,10 +46,16 @@ def test_dates_read_in_iso_form_as_djangos_date_filter_would(value):
     )
 
 
-def test_the_first_time_reads_as_the_reference_page_does():
-    assert (
-        render("{% load dates %}{{ value|day_and_time }}", TIMES[0]) == "March 10, 2007 at 6:12 pm"
-    )
+@pytest.mark.parametrize(("value", "shown"), list(zip(TIMES, SHOWN, strict=True)))
+def test_an_entrys_time_reads_as_the_reference_page_does(value, shown):
+    html = render_to_string("includes/_entry_meta.html", {"entry": {"published_at": value}})
+    assert html.strip().endswith(f">{shown}</time>")
+
+
+@pytest.mark.parametrize(("value", "shown"), list(zip(TIMES, SHOWN, strict=True)))
+def test_a_comments_time_reads_as_an_entrys(value, shown):
+    # said_at goes when the comment list is a template include that uses |date as entries do.
+    assert said_at(local(value)) == shown
 
 
 @pytest.mark.parametrize(

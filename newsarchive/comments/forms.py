@@ -12,6 +12,7 @@ MIN_SECONDS_TO_COMMENT = 2
 # must not serve a script forever).
 MAX_SECONDS_TO_COMMENT = 24 * 60 * 60
 CHECK_AGAIN = "Please check your comment and send it again."
+MAX_BODY_LENGTH = 65525  # WordPress's limit
 _issued = signing.Signer(salt="newsarchive.comment-form")
 
 
@@ -55,11 +56,23 @@ class WebAddressField(forms.URLField):
         super().__init__(assume_scheme="https", **kwargs)
 
 
+class TrapInput(forms.TextInput):
+    """The field people never see, served empty every time: a form shown again must not send
+    back what a browser's autofill once put there."""
+
+    def format_value(self, value):
+        return None
+
+
 class CommentForm(forms.ModelForm):
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     issued = forms.CharField(widget=forms.HiddenInput)
     # A field people never see; bots that fill every field fill this one too.
-    homepage = forms.CharField(required=False, label="Leave this field empty")
+    homepage = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        widget=TrapInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     remember = forms.BooleanField(
         required=False,
         label="Save my name, email, and website in this browser for the next time I comment.",
@@ -75,8 +88,14 @@ class CommentForm(forms.ModelForm):
             "body": "Comment",
             "notify": "Notify me of follow-up comments by email",
         }
-        help_texts = {"author_email": "Never published.", "body": ""}
-        widgets = {"body": forms.Textarea(attrs={"rows": 8, "cols": 45})}
+        # Autocomplete tokens, so that browsers fill in the commenter's own name and addresses
+        # (Django adds maxlength, required, and aria-invalid and aria-describedby for errors).
+        widgets = {
+            "author_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "author_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "author_url": forms.URLInput(attrs={"autocomplete": "url"}),
+            "body": forms.Textarea(attrs={"rows": 8, "cols": 45, "maxlength": MAX_BODY_LENGTH}),
+        }
         error_messages = {
             "author_name": {"required": "Please give your name."},
             "author_email": {
@@ -90,18 +109,18 @@ class CommentForm(forms.ModelForm):
         }
         field_classes = {"author_url": WebAddressField}
 
-    max_body_length = 65525  # WordPress's limit
-    # The inputs of a commenter who is not logged in: field, input type, autocomplete token.
-    COMMENTER_INPUTS = (
-        ("author_name", "text", "name"),
-        ("author_email", "email", "email"),
-        ("author_url", "url", "url"),
-    )
+    # The fields typed in, in order (name, email and website only for a reader not logged in).
+    TYPED = ("author_name", "author_email", "author_url", "body")
 
     def __init__(self, *args, entry, user, discussion, **kwargs):
         super().__init__(*args, **kwargs)
         self.entry, self.user = entry, user
-        self.fields["body"].validators.append(MaxLengthValidator(self.max_body_length))
+        for field in self.fields.values():
+            # The model's help texts are for editors; the form's own note tells readers what
+            # they need (and a help text not shown would leave aria-describedby pointing at
+            # nothing).
+            field.help_text = ""
+        self.fields["body"].validators.append(MaxLengthValidator(MAX_BODY_LENGTH))
         if user.is_authenticated:
             for name in ("author_name", "author_email", "author_url", "remember"):
                 del self.fields[name]
@@ -109,13 +128,8 @@ class CommentForm(forms.ModelForm):
             self.fields["author_name"].required = discussion.require_name_email
             self.fields["author_email"].required = discussion.require_name_email
 
-    def commenter_inputs(self):
-        """(bound field, input type, autocomplete) for the name, email and website inputs."""
-        return [
-            (self[name], kind, autocomplete)
-            for name, kind, autocomplete in self.COMMENTER_INPUTS
-            if name in self.fields
-        ]
+    def typed_fields(self):
+        return [self[name] for name in self.TYPED if name in self.fields]
 
     def clean_parent(self):
         number = self.cleaned_data.get("parent")

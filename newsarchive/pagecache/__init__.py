@@ -46,9 +46,8 @@ from newsarchive.caching import (
     current_version,
     page_cache,
 )
-from newsarchive.middleware import etag_of
 from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
-from newsarchive.pagecache.stored import RecentPages, deflate, gzip_from_parts
+from newsarchive.pagecache.stored import RecentPages, deflate, etag_of, gzip_from_parts
 from newsarchive.sharing import FRESH_VALUES, SHAREABLE
 
 logger = logging.getLogger(__name__)

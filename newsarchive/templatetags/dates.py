@@ -1,7 +1,11 @@
-"""Dates that pages show many times over (every comment shows its time twice).
+"""A moment as HTML writes one, for `datetime=` and date meta tags. Dates people read are
+Django's `|date` in the templates.
 
-The same text as Django's `|date` filter with the formats below, for a tenth of the cost: no
-format string parsed per call. The blog writes English dates, as the reference page does.
+This stays because `{{ value|date:"c" }}` is not always a valid HTML date string: it writes
+microseconds (HTML allows three digits of a second's fraction) and an offset with seconds where
+the zone had one (local mean time before standard time: New York's -04:56:02 until 1883),
+which HTML cannot write. A correctness fix, not a speed trick (tests/test_html_dates.py); it can
+go if Django's "c" format ever writes what HTML allows.
 """
 
 import datetime
@@ -11,35 +15,22 @@ from django.utils import timezone
 
 register = template.Library()
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def local(value, zone=None):
-    """The value in the current time zone (or `zone`, for callers showing many values)."""
-    return timezone.localtime(value, zone) if timezone.is_aware(value) else value
-
 
 @register.filter(expects_localtime=False)
 def iso(value):
-    """A valid HTML date string, for a `datetime=` or a date meta tag's `content=`: as
-    `{{ value|date:"c" }}` (`"Y-m-d"` for a date), less what HTML cannot write (see
-    `html_moment`)."""
+    """`2007-03-10T18:12:59-05:00` for a moment (in the current time zone), `2007-03-10` for a
+    date: as `{{ value|date:"c" }}`, less what HTML cannot write (see `html_moment`)."""
     if not value:
         return ""
-    return html_moment(local(value)) if isinstance(value, datetime.datetime) else value.isoformat()
+    if not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return html_moment(local(value))
 
 
 def html_moment(value):
-    """`2007-03-10T18:12:59-05:00`: a moment as HTML writes one, in the zone it is in.
-
-    HTML allows at most three digits of a second's fraction, and offsets in whole minutes:
-    microseconds are dropped, and a moment whose zone was then off by seconds (local mean
-    time, before standard time: New York's -04:56:02 until 1883, Monrovia's -00:44:30 until
-    1972) is written in UTC instead.
-    """
+    """A moment in the zone it is in, as HTML writes one: microseconds are dropped, and a moment
+    whose zone was then off by seconds (New York's -04:56:02 until 1883, Monrovia's -00:44:30
+    until 1972) is written in UTC instead."""
     value = value.replace(microsecond=0)
     offset = value.utcoffset()
     if offset is not None and offset % datetime.timedelta(minutes=1):
@@ -47,26 +38,19 @@ def html_moment(value):
     return value.isoformat()
 
 
-@register.filter(expects_localtime=False)
-def day_and_time(value):
-    """ "March 10, 2007 at 6:12 pm", as `{{ value|date:"F j, Y \\a\\t g:i A"|lower|capfirst }}`."""
-    return said_at(local(value)) if value else ""
-
-
-@register.filter(expects_localtime=False)
-def day(value):
-    """ "March 10, 2007", as `{{ value|date:"F j, Y" }}`, for a date or a datetime."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = local(value)
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+def local(value, zone=None):
+    """The value in the current time zone (or `zone`); a naive value as it is."""
+    return timezone.localtime(value, zone) if timezone.is_aware(value) else value
 
 
 def said_at(value):
-    """`day_and_time` of a value already in the time zone to show."""
+    """ "March 10, 2007 at 6:12 pm" for comment_list.py only, which builds the comment list in
+    Python until the comment list becomes a template include (issue 16): goes with it. Templates
+    write `{{ value|date:"F j, Y \\a\\t g:i" }} {{ value|date:"A"|lower }}`."""
     meridiem = "am" if value.hour < 12 else "pm"
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
     return (
-        f"{MONTHS[value.month - 1]} {value.day}, {value.year} at "
+        f"{months[value.month - 1]} {value.day}, {value.year} at "
         f"{value.hour % 12 or 12}:{value.minute:02d} {meridiem}"
     )
