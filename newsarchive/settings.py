@@ -123,9 +123,6 @@ LANGUAGE_CODE = "en-us"
 BLOG_NAME = os.environ.get("BLOG_NAME", "News Archive")
 BLOG_TAGLINE = os.environ.get("BLOG_TAGLINE", "News stories from the wires, reposted and kept")
 ENTRIES_PER_PAGE = int(os.environ.get("ENTRIES_PER_PAGE", "10"))
-# How often (seconds, per process) page requests look for scheduled entries that are due.
-# 0 leaves it to `manage.py publish_scheduled` run from cron.
-SCHEDULE_CHECK_SECONDS = int(os.environ.get("SCHEDULE_CHECK_SECONDS", "60"))
 
 ADMINS = [("Admin", a) for a in env_list("ADMINS")]
 MANAGERS = ADMINS

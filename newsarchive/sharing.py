@@ -37,8 +37,8 @@ from django.http import QueryDict
 from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 
-FRESH_VALUES = "newsarchive.fresh_values"  # request.META: [(value, kind, argument), …]
-SHAREABLE = "newsarchive.shareable"  # request.META: True when the page cache may store it
+from newsarchive.pagecache.names import CSRF_TOKEN, FRESH_VALUES, SHAREABLE
+
 _NEVER_STORED = "newsarchive.never_stored"  # request.META: why a view said not to store it
 _CSRF_INPUT = b'name="csrfmiddlewaretoken" value="'
 
@@ -143,7 +143,7 @@ def why_personal(request, response):
         return "sets a cookie"
     # Looked for in the bytes: most pages have no form, and decoding a page costs more.
     if not response.streaming and _CSRF_INPUT in response.content:
-        fresh = {v for v, kind, _ in request.META.get(FRESH_VALUES, []) if kind == "csrf"}
+        fresh = {v for v, kind, _ in request.META.get(FRESH_VALUES, []) if kind == CSRF_TOKEN}
         parts = response.content.split(_CSRF_INPUT)[1:]
         shown = {part.split(b'"', 1)[0].decode("ascii", "replace") for part in parts}
         if not shown <= fresh:

@@ -17,7 +17,6 @@ def independent_tests(settings):
     settings.STATIC_ROOT = None
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.SCHEDULE_CHECK_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

@@ -120,7 +120,6 @@ def environment(redis_port, port):
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         TRUSTED_PROXIES="1",  # each commenter has an address of their own
-        SCHEDULE_CHECK_SECONDS="0",
         SITE_URL=f"http://127.0.0.1:{port}",
     )
     return env

@@ -5,6 +5,7 @@ from django.core import signing
 from django.core.validators import MaxLengthValidator, URLValidator
 
 from newsarchive.models import Comment
+from newsarchive.pagecache.names import form_time, form_times
 
 # A person needs more than this to read an entry and write; a script does not.
 MIN_SECONDS_TO_COMMENT = 2
@@ -13,24 +14,19 @@ MIN_SECONDS_TO_COMMENT = 2
 MAX_SECONDS_TO_COMMENT = 24 * 60 * 60
 CHECK_AGAIN = "Please check your comment and send it again."
 MAX_BODY_LENGTH = 65525  # WordPress's limit
-_issued = signing.Signer(salt="newsarchive.comment-form")
 
 
 def issue_token(entry, again=False):
-    """A signed note of which entry's form this is and when (to the millisecond) it was served;
-    `again` for a form shown again because the first sending looked automated."""
-    return issue_token_for(entry.pk, again)
-
-
-def issue_token_for(entry_id, again=False):
-    return _issued.sign(f"{entry_id}:{int(time.time() * 1000)}{':again' if again else ''}")
+    """A signed note of which entry's form this is and when it was served (the page cache signs
+    the same for each reader of a cached page: newsarchive/pagecache/names.py)."""
+    return form_time(entry.pk, again)
 
 
 def read_token(token, entry):
     """(seconds since the form was served, whether it was shown again), or None if the token is
     forged, for another entry or older than MAX_SECONDS_TO_COMMENT."""
     try:
-        entry_id, milliseconds, *again = _issued.unsign(token).split(":")
+        entry_id, milliseconds, *again = form_times.unsign(token).split(":")
     except (signing.BadSignature, ValueError):
         return None
     if entry_id != str(entry.pk) or not milliseconds.isdigit() or again not in ([], ["again"]):

@@ -2,13 +2,12 @@
 
 `PageCache` wraps the WSGI application (newsarchive/wsgi.py). For a GET from a browser that
 carries no cookie but the CSRF token's (read as Django reads the Cookie header) it looks the
-page up in the shared cache (CACHE_URL) in one round trip,
-together with the archive version (newsarchive/caching.py); a page this process served lately
-is kept in its memory, and then only the version is needed, which with Redis costs no round
-trip while it is unchanged (Redis pushes a notice when it changes: TrackedKey). A page stored
-under an older version is stale: any change to the archive makes every page fresh on its next
-request, on every app server sharing the cache. Keys also carry the release (a digest of code and
-templates) and the blog's date.
+page up in the shared cache (CACHE_URL) in one round trip, together with the archive version
+(newsarchive/caching.py); a page this process served lately is kept in its memory, and then
+only the version is read from the shared cache. A page stored under an older version is stale:
+any change to the archive makes every page fresh on its next request, on every app server
+sharing the cache. Keys also carry the release (a digest of code and templates) and the blog's
+date. Answering a request writes nothing to the database.
 
 What is stored is decided by Django, not here: only a response that Django marked shareable
 (newsarchive/sharing.py: it read nothing of the reader's and every parameter it was given, at
@@ -21,7 +20,9 @@ the comment form was served (a bot defence). Templates mark them ({% fresh_csrf_
 compressed, so that serving a page to a browser joins bytes rather than compressing it again.
 ETag and Last-Modified come with every cached page, and a matching conditional GET gets 304.
 
-readers.py makes the per-reader values; stored.py keeps pages (pieces, gzip, recent pages).
+This package imports nothing of the site's views, forms or models: names.py holds what it and
+Django's side agree on; readers.py makes the per-reader values; stored.py keeps pages (pieces,
+gzip, recent pages).
 """
 
 import functools
@@ -46,9 +47,9 @@ from newsarchive.caching import (
     current_version,
     page_cache,
 )
-from newsarchive.pagecache.readers import FormTimes, csrf_secret_and_cookie, masked_csrf_token
+from newsarchive.pagecache.names import FRESH_VALUES, SHAREABLE
+from newsarchive.pagecache.readers import fresh_values
 from newsarchive.pagecache.stored import RecentPages, deflate, etag_of, gzip_from_parts
-from newsarchive.sharing import FRESH_VALUES, SHAREABLE
 
 logger = logging.getLogger(__name__)
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -119,12 +120,9 @@ class PageCache:
 
     def __init__(self, application):
         self.application = application
-        self.next_schedule_check = 0.0
         self.recent = RecentPages()
-        self.form_times = FormTimes()
 
     def __call__(self, environ, start_response):
-        self.publish_scheduled()
         cache = page_cache()
         if cache is None or not self.is_cacheable_request(environ):
             return self.application(environ, start_response)
@@ -173,7 +171,7 @@ class PageCache:
         if self.not_modified(environ, stored):
             start_response("304 Not Modified", headers)
             return []
-        values, cookies = self.fresh_values(environ, stored["fresh"])
+        values, cookies = fresh_values(environ, stored["fresh"])
         if cookies:  # this reader's own CSRF cookie: no cache between may keep the response
             headers = [(k, v) for k, v in headers if k.lower() != "cache-control"]
             headers.append(("Cache-Control", "private, no-cache"))
@@ -198,20 +196,6 @@ class PageCache:
             except (TypeError, ValueError):
                 return False
         return False
-
-    def fresh_values(self, environ, fresh):
-        """This reader's CSRF token and a newly signed form time, for the page's gaps."""
-        if not fresh:
-            return {}, []
-        values, cookies = {}, []
-        for number, (kind, argument) in enumerate(fresh):
-            if kind == "csrf":
-                if not cookies:
-                    secret, cookies = csrf_secret_and_cookie(environ)
-                values[number] = masked_csrf_token(secret).encode("ascii")
-            else:
-                values[number] = self.form_times.token(argument).encode("ascii")
-        return values, cookies
 
     def respond(self, environ, start_response, status, headers, body):
         compressed = any(name == "Content-Encoding" for name, _ in headers)
@@ -298,17 +282,3 @@ class PageCache:
             "etag": etag_of(template),
             "last_modified": formatdate(time.time(), usegmt=True),
         }
-
-    # --- WordPress's scheduler, run from page loads -------------------------------------
-
-    def publish_scheduled(self):
-        """Publish scheduled entries that are due, at most once a minute per process (cached
-        pages never reach Django, so this runs here); `manage.py publish_scheduled` from cron
-        does the same without traffic."""
-        interval = settings.SCHEDULE_CHECK_SECONDS
-        if not interval or time.monotonic() < self.next_schedule_check:
-            return
-        self.next_schedule_check = time.monotonic() + interval
-        from newsarchive.filing import publish_due
-
-        publish_due()

@@ -4,8 +4,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
 
-from newsarchive.comments.forms import issue_token
-from newsarchive.sharing import FRESH_VALUES
+from newsarchive.pagecache.names import CSRF_TOKEN, FORM_TIME, FRESH_VALUES, form_time
 
 register = template.Library()
 
@@ -19,11 +18,11 @@ def remember(request, value, kind, argument=""):
 def fresh_csrf_token(context):
     """{% csrf_token %}, marked so that the page cache gives each reader their own."""
     request = context["request"]
-    token = remember(request, get_token(request), "csrf")
+    token = remember(request, get_token(request), CSRF_TOKEN)
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 @register.simple_tag(takes_context=True)
 def fresh_form_token(context, entry):
     """The signed time the comment form was served, signed anew for each reader."""
-    return remember(context["request"], issue_token(entry), "issued", entry.pk)
+    return remember(context["request"], form_time(entry.pk), FORM_TIME, entry.pk)
