@@ -8,16 +8,16 @@ Every process that serves or changes the archive shares the cache (files under v
 default, Redis for several machines), or a change made by one would leave the others stale.
 `CACHE_URL=dummy://` turns caching off altogether: pages and fragments are made every time.
 
-The cache is an optimisation, never a dependency: RedisCache and FileCache answer every call
-that fails (Redis down or slow, a full disk) as a miss, and after a failure stop calling for a
-few seconds (a circuit breaker), so that a dead Redis costs each request a clock read rather
-than a connect timeout. The outage is logged once, and so is the recovery, which makes every
-page stale: changes made while the cache was unreachable could not say so.
+The cache is an optimisation, never a dependency: RedisCache and FileCache (Django's own
+backends, through their public methods) answer every call that fails (Redis down or slow, a
+full disk) as a miss, and after a failure stop calling for a few seconds (a circuit breaker),
+so that a dead Redis costs each request a clock read rather than a connect timeout. The outage
+is logged once, and so is the recovery, which makes every page stale: changes made while the
+cache was unreachable could not say so.
 """
 
 import hashlib
 import logging
-import os
 import pickle
 import threading
 import time
@@ -30,7 +30,6 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient, RedisSerializer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -88,8 +87,19 @@ def _bump():
     if cache is None:
         return
     cache.set(VERSION_KEY, time.time_ns(), None)
-    if isinstance(cache, RedisCache):
-        cache.settle()
+
+
+def cached(name, compute):
+    """`compute()`'s value, kept until the archive next changes."""
+    cache = shared_cache()
+    if cache is None:
+        return compute()
+    key = f"{name}:{BUILD}:{archive_version(cache)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_TIMEOUT)
+    return value
 
 
 class Breaker:
@@ -198,140 +208,18 @@ class FileCache(Guarded, FileBasedCache):
     """The file cache for CACHE_URL=file://…, answering a full or unwritable disk as a miss."""
 
 
-def current_version(cache):
-    """The archive version in the shared cache now (None if it has none), as a page hit reads
-    it: from Redis's tracking (no round trip while unchanged) where the cache is Redis."""
-    if isinstance(cache, RedisCache):
-        return cache.get_tracked(VERSION_KEY)
-    return cache.get(VERSION_KEY)
-
-
-def cached(name, compute):
-    """`compute()`'s value, kept until the archive next changes."""
-    cache = shared_cache()
-    if cache is None:
-        return compute()
-    key = f"{name}:{BUILD}:{archive_version(cache)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, FRAGMENT_TIMEOUT)
-    return value
-
-
-class _RedisClients(RedisCacheClient):
-    """Django's client, keeping one redis-py client per connection pool: Django makes a new one
-    for every call, which costs more than a cached page's round trip to Redis."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 # Every call to Redis is bounded: a Redis that does not answer costs at most this once, and
 # then nothing while the breaker is open.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 
 
 class RedisCache(Guarded, DjangoRedisCache):
-    """The Redis cache backend for CACHE_URL=redis://…"""
+    """The Redis cache backend for CACHE_URL=redis://…: Django's own, guarded. A page hit reads
+    the archive version from Redis each time (one round trip): always the current one, on every
+    app server."""
 
     FAILURES = (*Guarded.FAILURES, redis.RedisError)
 
     def __init__(self, server, params):
         options = {**REDIS_TIMEOUTS, **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = _RedisClients
-        self.url = server.split(",")[0] if isinstance(server, str) else server[0]
-        self.options = options
-        self._tracked = {}
-        self._untracked_until = 0.0
-
-    def get_tracked(self, key):
-        """`get(key)`, kept in this process until Redis says the key changed (see TrackedKey).
-        Where tracking cannot start (Redis older than 6, or not answering), a plain `get()`,
-        and another try after UNTRACKED_SECONDS."""
-        if self.breaker.down:
-            # What tracking kept may be stale: nothing could be pushed while Redis was away.
-            tracked = self._tracked.pop(key, None)
-            if tracked is not None:
-                tracked.close()
-            return self.get(key)  # None while the breaker is open; ends the outage if it can
-        tracked = self._tracked.get(key)
-        if tracked is None or tracked.pid != os.getpid():
-            if time.monotonic() < self._untracked_until:
-                return self.get(key)
-            try:
-                tracked = self._tracked[key] = TrackedKey(
-                    self.url, self.make_and_validate_key(key), self.options
-                )
-            except self.FAILURES:
-                self._untracked_until = time.monotonic() + UNTRACKED_SECONDS
-                return self.get(key)
-        try:
-            return tracked.get()
-        except self.FAILURES:
-            del self._tracked[key]  # a new connection next time, tracking from the start
-            tracked.close()
-            return self.get(key)
-
-    def settle(self):
-        """One more round trip after a write: once it returns, Redis has sent every tracking
-        connection its invalidation of what was written (each is written out in the same pass
-        of Redis's event loop as the write's own reply, before the next command is read)."""
-        self.guarded(lambda: self._cache.get_client(write=True).ping(), None)
-
-
-_UNKNOWN = object()
-UNTRACKED_SECONDS = 30
-
-
-class TrackedKey:
-    """One key's value, read from Redis once and then kept until Redis says it changed.
-
-    A page hit needs the archive version, and a round trip to Redis for it cost most of the
-    hit. Redis's client tracking (RESP3) removes it: after this connection reads the key, Redis
-    pushes an invalidation on the connection as soon as any client changes the key, so each
-    read first takes in whatever Redis pushed (a poll of the socket, no round trip) and asks
-    again only after an invalidation. The value stays in Redis, shared by every app server:
-    this is a copy that Redis itself invalidates, and a lost connection (where tracking ends)
-    forgets it. RedisCache.settle() makes a writer wait until the invalidation is on its way.
-    """
-
-    def __init__(self, url, key, options):
-        self.key, self.loads, self.pid = key, RedisSerializer().loads, os.getpid()
-        self.value = _UNKNOWN
-        self.client = redis.Redis.from_url(
-            url, protocol=3, single_connection_client=True, retry=None, **options
-        )
-        connection = self.client.connection
-        connection.register_connect_callback(self._track)  # after every reconnection
-        self._track(connection)
-
-    def _track(self, connection):
-        self.value = _UNKNOWN
-        connection.send_command("CLIENT", "TRACKING", "ON")
-        reply = connection.read_response()
-        if reply not in (b"OK", "OK"):
-            raise redis.RedisError(f"CLIENT TRACKING ON answered {reply!r}")
-
-    def get(self):
-        connection = self.client.connection
-        while connection.can_read(timeout=0):
-            connection.read_response(push_request=True)  # an invalidation
-            self.value = _UNKNOWN
-        if self.value is _UNKNOWN:
-            raw = self.client.get(self.key)
-            self.value = None if raw is None else self.loads(raw)
-        return self.value
-
-    def close(self):
-        self.value = _UNKNOWN
-        self.client.close()

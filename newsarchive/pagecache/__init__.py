@@ -40,13 +40,7 @@ from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.text import compress_string
 
-from newsarchive.caching import (
-    BUILD,
-    VERSION_KEY,
-    archive_version,
-    current_version,
-    page_cache,
-)
+from newsarchive.caching import BUILD, VERSION_KEY, archive_version, page_cache
 from newsarchive.pagecache.names import FRESH_VALUES, SHAREABLE
 from newsarchive.pagecache.readers import fresh_values
 from newsarchive.pagecache.stored import RecentPages, deflate, etag_of, gzip_from_parts
@@ -141,7 +135,7 @@ class PageCache:
         """("hit", stored page) or ("miss", (key, version to store it under))."""
         key = page_key(environ)
         if key in self.recent:
-            version = current_version(cache)
+            version = cache.get(VERSION_KEY)
             stored = self.recent.get(key, version)
             if stored is not None:
                 return "hit", stored
