@@ -6,8 +6,9 @@ Development needs nothing set (SQLite under var/, local-memory cache, DEBUG on t
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 # --- Paths ---------------------------------------------------------------------------------
@@ -31,44 +32,40 @@ def env_list(name, default=""):
 
 
 def database_from_url(url):
-    """`sqlite:///relative.db`, `sqlite:////absolute.db` or `postgres://user:pass@host:port/name`."""
-    parts = urlsplit(url)
-    options = dict(parse_qsl(parts.query))
-    if parts.scheme == "sqlite":
+    """DATABASE_URL as dj-database-url reads it (`sqlite:///relative.db`, `sqlite:////absolute.db`,
+    `postgres://user:pass@host:port/name?option=value`), with this project's defaults on top."""
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL: {error}") from None
+    options = config.get("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
         # sqlite:///var/db.sqlite3 is relative to the project; sqlite:////srv/db is absolute.
-        name = unquote(parts.path)[1:]
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / name,  # an absolute name stays absolute
-            # Readers are never blocked by a writer, and a writer waits instead of failing.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-            },
+        if config["NAME"] != ":memory:":
+            config["NAME"] = BASE_DIR / config["NAME"]  # an absolute name stays absolute
+        # Readers are never blocked by a writer, and a writer waits instead of failing.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;",
+            **options,
         }
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        return config
+    if config["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound by the server, so that a statement run more than five times on a
         # connection is prepared: parsed and planned once (the entry page's lookup, with its
         # neighbours in subqueries, runs in a quarter of the time). `?prepare_threshold=none`
         # turns that off, for a pooler in transaction mode that cannot keep them.
-        threshold = options.pop("prepare_threshold", "5").lower()
-        options = {
+        threshold = str(options.pop("prepare_threshold", 5)).lower()
+        config["OPTIONS"] = {
             "server_side_binding": True,
             "prepare_threshold": None if threshold in {"", "none", "off"} else int(threshold),
             **options,
         }
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "OPTIONS": options,
-            "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
-            "CONN_HEALTH_CHECKS": True,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL: unsupported scheme {parts.scheme!r}")
+        config["PORT"] = str(config["PORT"])
+        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        config["CONN_HEALTH_CHECKS"] = True
+        return config
+    raise ImproperlyConfigured(f"DATABASE_URL: {config['ENGINE']} is not supported")
 
 
 def cache_from_url(url):
