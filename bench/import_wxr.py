@@ -17,7 +17,8 @@
 --against REVISION measures another revision too, in the same run: it is extracted into a
 temporary folder (git archive) and run with this checkout's .venv, the two taking turns run
 after run (which goes first alternates), so that drift on a shared machine falls on both and
-the change is a ratio: this checkout's median import time over the other's.
+the change is a ratio: this checkout's median import time over the other's, and the median
+of each run's pair (the two imports of one run, back to back, share the load of the moment).
 
 Needs PostgreSQL at 127.0.0.1:5432 with trust authentication (BENCH_POSTGRES says otherwise),
 for the source database even with --sqlite. Only the two wxrhelper_bench_* databases are ever
@@ -230,7 +231,14 @@ def compare(kind, path, folder, checkouts, args, source_counts):
                                 args.entries)  # fmt: skip
     if args.against:
         ratio = medians["this"]["import_seconds"] / medians[args.against]["import_seconds"]
-        print(f"{kind}: this checkout's median import time is {ratio:.2f}× {args.against}'s")
+        # Each run's pair, measured back to back, shares the machine's load of the moment.
+        pairs = [
+            mine["import_seconds"] / theirs["import_seconds"]
+            for mine, theirs in zip(runs["this"], runs[args.against], strict=True)
+        ]
+        print(f"{kind}: this checkout's median import time is {ratio:.2f}× {args.against}'s; "
+              f"run by run {', '.join(f'{pair:.2f}' for pair in pairs)}, median "
+              f"{statistics.median(pairs):.2f}×")  # fmt: skip
     print(f"Last run's summary ({kind}, {order[-1]}):\n" + runs[order[-1]][-1]["summary"])
     return {"runs": runs, "median": medians}
 

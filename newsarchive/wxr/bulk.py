@@ -29,8 +29,10 @@ def reserve_ids(model, count):
         return list(range(start, start + count))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)::regclass) FROM generate_series(1, %s)",
-            [model._meta.db_table, model._meta.pk.column, count],
+            # The sequence's name, looked up once in FROM rather than once a row.
+            "SELECT nextval(sequence) FROM generate_series(1, %s), "
+            "CAST(pg_get_serial_sequence(%s, %s) AS regclass) AS sequence",
+            [count, model._meta.db_table, model._meta.pk.column],
         )
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -115,7 +117,7 @@ def _copy(table, columns, rows):
     with (
         connection.execute_wrapper(_no_queries_during_copy),
         connection.cursor() as cursor,
-        cursor.cursor.copy(statement) as copy,
+        cursor.copy(statement) as copy,  # psycopg's own cursor.copy(), through Django's
     ):
         write = copy.write_row
         for row in rows:
