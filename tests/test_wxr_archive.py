@@ -293,3 +293,27 @@ def test_an_id_repeated_later_in_the_file_is_skipped_as_wordpress_does(tmp_path)
         "post items repeating an earlier wp:post_id": 1,
         "comments repeating an earlier comment_id": 1,
     }
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_posts_of_one_file_at_the_same_day_and_slug_each_get_an_address(tmp_path, batch_size):
+    """Into an empty archive as into a full one, in one batch or across several."""
+    items = "".join(
+        f"<item><title>Post {n}</title><wp:post_id>{n}</wp:post_id><wp:post_type>post"
+        "</wp:post_type><wp:status>publish</wp:status><wp:post_name>a-post</wp:post_name>"
+        "<wp:post_date>2007-03-10 12:00:00</wp:post_date></item>"
+        for n in (10, 11, 12)
+    )
+    path = tmp_path / "same-address.xml"
+    path.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        f"<wp:wxr_version>1.2</wp:wxr_version>{items}</channel></rss>"
+    )
+    summary = import_wxr([path], batch_size=batch_size)
+    assert list(Entry.objects.order_by("wp_id").values_list("wp_id", "slug")) == [
+        (10, "a-post"),
+        (11, "a-post-2"),
+        (12, "a-post-3"),
+    ]
+    assert len(summary.warnings) == 2
+    assert import_wxr([path], batch_size=batch_size).total("updated") == 0

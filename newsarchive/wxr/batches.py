@@ -43,14 +43,13 @@ class Writer:
         """Ids repeated within a file are skipped (WordPress keeps the first); a later file
         with the same ids updates what the earlier one imported, if it is the same blog's."""
         self.blog = blog  # identity.FileBlog
-        self.seen_posts = bulk.IdSet()
-        self.seen_identities = {}  # blog address → IdSet of ids, for our own exports
+        self.seen_posts = set()
+        self.seen_identities = {}  # blog address → set of ids, for our own exports
         self.attachment_parents = {}  # attachment pk → parent's number, not found yet
         # Post numbers of this file → entry pk, for the entries that are not the file's
         # blog's item of that number (matched by our own export's origin): their parents,
         # attachments and stickiness are found through here rather than by their identity.
         self.renumbered = {}
-        self.entries.new_file()
         self.comments.new_file()
         self.fresh, self.empty = self.empty, False
 
@@ -81,7 +80,7 @@ class Writer:
         item.identity = identity.Identity(self.blog.address, item.post_id, self.blog.own_export)
         if item.meta and self.blog.own_export:
             item.identity = identity.origin(item.meta, item.identity)
-            seen = self.seen_identities.setdefault(item.identity.blog, bulk.IdSet())
+            seen = self.seen_identities.setdefault(item.identity.blog, set())
             if item.identity.id in seen:
                 self.summary.skip(f"{kind} items repeating an earlier item's origin")
                 return False

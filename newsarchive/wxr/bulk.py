@@ -4,9 +4,11 @@ An import knows every row's id before inserting it (replies name their parents, 
 its entries), so nothing waits for ids to come back and a whole batch goes in one statement
 per table. On PostgreSQL that statement is COPY, streamed from Python while the server
 indexes the rows; elsewhere it is Django's bulk_create(). Both run inside the import's
-transaction: on SQLite the write lock is held throughout, so reserving max(id) + n is safe.
+transaction: on SQLite the write lock is held throughout, so reserving max(id) + n is safe;
+on PostgreSQL ids come from the table's own sequence, as an ordinary insert's would.
 """
 
+import functools
 from operator import attrgetter
 
 from django.db import connection
@@ -18,54 +20,34 @@ def is_postgresql():
 
 
 def reserve_ids(model, count):
-    """`count` primary keys no row has or will be given by anyone else."""
+    """`count` primary keys no row has or will be given by anyone else: on PostgreSQL, taken
+    from the table's sequence in one query."""
     if not count:
         return []
     if not is_postgresql():
         start = (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         return list(range(start, start + count))
-    pool = _POOLS.setdefault(model, [])
-    if len(pool) < count:
-        # Taken from the sequence in blocks: a few large requests cost less than many.
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if table not in _SEQUENCES:
-                column = model._meta.pk.column
-                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
-                _SEQUENCES[table] = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
-                [_SEQUENCES[table], max(count - len(pool), POOL_SIZE)],
-            )
-            pool.extend(cursor.fetchone()[0])
-    taken, pool[:] = pool[:count], pool[count:]
-    return taken
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The sequence's name, looked up once in FROM rather than once a row.
+            "SELECT nextval(sequence) FROM generate_series(1, %s), "
+            "CAST(pg_get_serial_sequence(%s, %s) AS regclass) AS sequence",
+            [count, model._meta.db_table, model._meta.pk.column],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
-def forget_reserved_ids():
-    """Drop reserved ids not used (at the end of an import: the transaction may roll back,
-    and then they were never reserved at all)."""
-    _POOLS.clear()
-
-
-POOL_SIZE = 10_000
-_POOLS = {}
-_SEQUENCES = {}
-_LAYOUTS = {}
 _MISSING = object()
 
 
+@functools.cache
 def _layout(model):
     """(attnames, defaults) of the model's columns, in order; a default may be a callable."""
-    layout = _LAYOUTS.get(model)
-    if layout is None:
-        fields = model._meta.concrete_fields
-        defaults = [
-            field.get_default if callable(field.default) else field.get_default()
-            for field in fields
-        ]
-        layout = _LAYOUTS[model] = ([field.attname for field in fields], defaults)
-    return layout
+    fields = model._meta.concrete_fields
+    defaults = [
+        field.get_default if callable(field.default) else field.get_default() for field in fields
+    ]
+    return [field.attname for field in fields], defaults
 
 
 def row(model, values):
@@ -135,7 +117,7 @@ def _copy(table, columns, rows):
     with (
         connection.execute_wrapper(_no_queries_during_copy),
         connection.cursor() as cursor,
-        cursor.cursor.copy(statement) as copy,
+        cursor.copy(statement) as copy,  # psycopg's own cursor.copy(), through Django's
     ):
         write = copy.write_row
         for row in rows:
@@ -145,30 +127,3 @@ def _copy(table, columns, rows):
 def _no_queries_during_copy(execute, sql, params, many, context):
     # The connection is busy streaming COPY: a query now would wait for it forever.
     raise RuntimeError(f"a query while COPY streams rows (it would never return): {sql[:80]}")
-
-
-class IdSet:
-    """A set of non-negative integer ids in about a bit each (blocks of 65,536 ids as
-    bitmaps), so remembering every id of a large file keeps memory flat. Ids scattered over
-    more than MAX_BLOCKS blocks (8 KB each) are kept in an ordinary set instead."""
-
-    MAX_BLOCKS = 1024
-
-    def __init__(self):
-        self.blocks = {}
-        self.scattered = set()
-
-    def __contains__(self, number):
-        block = self.blocks.get(number >> 16)
-        if block is None:
-            return number in self.scattered
-        return bool(block[(number & 0xFFFF) >> 3] & (1 << (number & 7)))
-
-    def add(self, number):
-        block = self.blocks.get(number >> 16)
-        if block is None:
-            if len(self.blocks) >= self.MAX_BLOCKS:
-                self.scattered.add(number)
-                return
-            block = self.blocks[number >> 16] = bytearray(8192)
-        block[(number & 0xFFFF) >> 3] |= 1 << (number & 7)

@@ -40,8 +40,8 @@ class Comments:
         self.new_file()
 
     def new_file(self):
-        self.seen = bulk.IdSet()
-        self.seen_identities = {}  # blog address → IdSet, for our own exports' origins
+        self.seen = set()
+        self.seen_identities = {}  # blog address → set of ids, for our own exports' origins
         # Comment numbers of this file → pk, for comments not the file's blog's of that
         # number (matched through our own export's origin): replies find them here.
         self.renumbered = {}
@@ -81,7 +81,7 @@ class Comments:
                     record.identity = identity.Identity(blog, record.id, made_here)
                     if record.meta and own_export:
                         record.identity = identity.origin(record.meta, record.identity)
-                        seen = self.seen_identities.setdefault(record.identity.blog, bulk.IdSet())
+                        seen = self.seen_identities.setdefault(record.identity.blog, set())
                         if record.identity.id in seen:
                             self.summary.skip("comments repeating an earlier comment's origin")
                             continue

@@ -57,12 +57,7 @@ class Entries:
         self.importer = writer.importer
         self.summary = writer.summary
         self.blog_tz = writer.blog_tz
-        # Posts of a file read into an empty archive, as hash((day, slug)): a few bytes each.
-        self.claimed = set()
         self.unsettled = []
-
-    def new_file(self):
-        self.claimed = set()
 
     def write(self, items):
         """Write the batch's entries; returns its plans, each with its entry saved."""
@@ -242,30 +237,27 @@ class Entries:
         ]
         if not posts:
             return
-        if self.writer.fresh:
-            taken, claimed = set(), _Hashed(self.claimed)
-        else:
-            taken = set(
-                Entry.objects.filter(
-                    kind=Entry.Kind.POST,
-                    slug__in={plan.slug for plan in posts},
-                    published_on__in={plan.day for plan in posts},
-                )
-                .exclude(pk__in=[plan.entry.pk for plan in plans if plan.entry])
-                .values_list("published_on", "slug")
+        taken = set(
+            Entry.objects.filter(
+                kind=Entry.Kind.POST,
+                slug__in={plan.slug for plan in posts},
+                published_on__in={plan.day for plan in posts},
             )
-            moving = {id(plan) for plan in posts}
-            claimed = {
-                (plan.day, plan.slug)
-                for plan in plans
-                if plan.kind == Entry.Kind.POST and id(plan) not in moving
-            }
+            .exclude(pk__in=[plan.entry.pk for plan in plans if plan.entry])
+            .values_list("published_on", "slug")
+        )
+        moving = {id(plan) for plan in posts}
+        claimed = {
+            (plan.day, plan.slug)
+            for plan in plans
+            if plan.kind == Entry.Kind.POST and id(plan) not in moving
+        }
         for plan in posts:
             key = (plan.day, plan.slug)
             if key in taken or key in claimed:
                 wanted, n = plan.slug, 2
-                while (plan.day, numbered(wanted, n)) in claimed or (
-                    not self.writer.fresh and self._taken(plan, numbered(wanted, n))
+                while (plan.day, numbered(wanted, n)) in claimed or self._taken(
+                    plan, numbered(wanted, n)
                 ):
                     n += 1
                 plan.slug = numbered(wanted, n)
@@ -432,20 +424,6 @@ def _agrees(entry, item):
     if entry.guid and item.guid:
         return entry.guid == item.guid[:255]
     return entry.kind == KINDS[item.post_type] and entry.slug == (item.slug[:200] or entry.slug)
-
-
-class _Hashed:
-    """A set of (day, slug) kept as their hashes. Two keys sharing a 64-bit hash would only
-    give a post a needless -2; its chance is nil for any real archive."""
-
-    def __init__(self, hashes):
-        self.hashes = hashes
-
-    def __contains__(self, key):
-        return hash(key) in self.hashes
-
-    def add(self, key):
-        self.hashes.add(hash(key))
 
 
 def as_date(value):

@@ -17,7 +17,6 @@ slug, and adopt the id, so importing our own export back creates no duplicates.
 import contextlib
 import datetime
 import os
-import sys
 import time
 
 from django.contrib.auth import get_user_model
@@ -37,10 +36,11 @@ from newsarchive.models import (
     blog_timezone,
     is_showable,
 )
-from newsarchive.wxr import batches, bulk, history, identity, reading
+from newsarchive.wxr import batches, history, identity
 from newsarchive.wxr.entries import as_date
 from newsarchive.wxr.parser import WXRError
-from newsarchive.wxr.records import DAY_META, showable
+from newsarchive.wxr.progress import Progress
+from newsarchive.wxr.records import DAY_META, read_records, showable
 from newsarchive.wxr.summary import Summary
 from newsarchive.wxr.text import decoded
 
@@ -55,7 +55,9 @@ class Importer:
 
     author_map: {wordpress login: username of an existing user}. time_zone: the blog's zone,
     for WordPress local dates given without their GMT twin (default: settings.TIME_ZONE).
-    progress: called as progress(bytes_read, total_bytes, entries_read, seconds).
+    progress: called with a progress.Progress after each chunk of the file is read, in the
+    thread running the import (inside its transaction: what it writes to this database shows
+    only once the import commits).
     user and via: who runs it and from where, for its ImportRecord (history.py).
     """
 
@@ -85,10 +87,6 @@ class Importer:
         files = list(files)
         started = time.monotonic()
         self.started, self.started_at = started, timezone.now()
-        # The reader thread hands the interpreter back sooner, so the writing thread is not
-        # kept waiting each time the database answers.
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0005)
         try:
             with transaction.atomic():
                 self._check_constraints(immediately=True)
@@ -113,9 +111,6 @@ class Importer:
                 failure = f"{type(error).__name__}: {error}"
                 history.record(self, files, ImportRecord.Outcome.FAILED, failure)
             raise
-        finally:
-            sys.setswitchinterval(switch_interval)
-            bulk.forget_reserved_ids()
         self.summary.seconds = time.monotonic() - started
         if self.dry_run:
             history.record(self, files, ImportRecord.Outcome.DRY_RUN)
@@ -124,8 +119,8 @@ class Importer:
     @staticmethod
     def _check_constraints(immediately):
         """During the import, foreign keys are checked at the end of each statement rather
-        than all at commit: the same work, but done while the reader thread reads the next
-        batch instead of after the last one. Afterwards, back to Django's deferred checks."""
+        than all at commit, where PostgreSQL would queue an event per row for the whole run.
+        Afterwards (this transaction only), back to Django's deferred checks."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"SET CONSTRAINTS ALL {'IMMEDIATE' if immediately else 'DEFERRED'}")
@@ -167,12 +162,11 @@ class Importer:
 
         def progress(read):
             if self.progress is not None:
-                self.progress(
-                    read, size, self.summary.entries_read, time.monotonic() - self.started
-                )
+                seconds = time.monotonic() - self.started
+                self.progress(Progress(read, size, self.summary.entries_read, seconds))
 
         try:
-            for kind, record in reading.records_of(file, name, progress):
+            for kind, record in read_records(file, name, progress):
                 if kind == "item":
                     if self.blog is None:
                         self._file_blog(name)
