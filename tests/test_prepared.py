@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from newsarchive.models import Entry, PreparedQuery
-from newsarchive.views.entries import APPROVED_COMMENTS, ENTRY_AT
-from tests.factories import at, make_category, make_comment, make_entry, make_source, make_tag
+from newsarchive.views.entries import ENTRY_AT
+from tests.factories import at, make_category, make_entry, make_source, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +56,11 @@ def test_the_time_is_a_parameter_not_frozen_at_the_first_call():
     assert after.next_entry.title == "Scheduled"
 
 
-def test_filing_and_comments_follow_the_entry_asked_for():
+def test_filing_follows_the_entry_asked_for():
     world = make_category("World")
     iran = make_tag("Iran")
     one = make_entry(categories=[world], tags=[iran])
     other = make_entry()
-    comment = make_comment(one)
-    make_comment(one, status="pending")
-    make_comment(other)
 
     def filing(entry):
         [found] = ENTRY_AT(now=at(2030, 1, 1), day=entry.published_on, slug=entry.slug,
@@ -73,7 +70,6 @@ def test_filing_and_comments_follow_the_entry_asked_for():
     assert filing(one) == [("category", world.pk, "World"), ("tag", iran.pk, "Iran")]
     assert [row[2] for row in filing(other)] == ["Uncategorized"]
     assert sorted(filing(one)) == sorted(row[1:4] for row in Entry.filing_of([one.pk]))
-    assert [row[0] for row in APPROVED_COMMENTS(entry_id=one.pk)] == [comment.pk]
 
 
 def test_a_value_the_lookup_transforms_is_refused_with_its_name():

@@ -22,7 +22,6 @@ from newsarchive.models import (
     Entry,
     OldPermalink,
     PreparedQuery,
-    ShownComment,
     stored_slug,
     thread,
     top_level_threads,
@@ -46,9 +45,6 @@ ENTRY_AT = PreparedQuery(
     day=datetime.date,
     slug=str,
     stored=str,
-)
-APPROVED_COMMENTS = PreparedQuery(
-    lambda entry_id: Comment.objects.filter(entry=entry_id).approved().shown(), entry_id=int
 )
 
 
@@ -199,11 +195,10 @@ def entry_page(request, entry, form=None, status=200, page=1, password_error=Fal
 
 def threaded_comments(entry, own_pending, max_depth):
     """Approved comments, and the reader's own awaiting moderation, in reading order."""
-    if own_pending:
-        rows = entry.comments.visible_to(own_pending).shown()
-    else:
-        rows = APPROVED_COMMENTS(entry_id=entry.pk)
-    return thread(ShownComment.from_rows(rows), max_depth)
+    # Not entry.comments, which sets the entry on each comment read: a sixth more time, for
+    # nothing the page shows. All fields: .only() saved nothing measurable here.
+    comments = Comment.objects.filter(entry=entry.pk).visible_to(own_pending).in_reading_order()
+    return thread(list(comments), max_depth)
 
 
 def paginate_threads(comments, discussion, number):
