@@ -46,7 +46,7 @@ def local(value, zone=None):
 def said_at(value):
     """ "March 10, 2007 at 6:12 pm" for comment_list.py only, which builds the comment list in
     Python until the comment list becomes a template include (issue 16): goes with it. Templates
-    write `{{ value|date:"F j, Y \\a\\t g:i" }} {{ value|date:"A"|lower }}`."""
+    write `{{ value|date:"F j, Y \\a\\t g:i A"|lower|capfirst }}`."""
     meridiem = "am" if value.hour < 12 else "pm"
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")  # fmt: skip
