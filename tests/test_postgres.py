@@ -47,3 +47,11 @@ def test_a_timestamp_python_cannot_hold_is_refused_as_before():
     with connection.cursor() as cursor, pytest.raises(DataError, match="too small"):
         cursor.execute("SELECT '0044-03-15 12:00:00+00 BC'::timestamptz")
         cursor.fetchone()
+
+
+@pytest.mark.django_db
+def test_pages_queries_are_never_jit_compiled():
+    """JIT compiling cost seconds on queries that run in milliseconds (settings.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
