@@ -65,28 +65,55 @@ def _build():
 BUILD = _build()
 
 
-def archive_version(cache=None):
+def version_of(key, cache=None):
+    """A version number kept in the shared cache under `key`, started if it has none yet."""
     cache = cache or shared_cache()
-    version = cache.get(VERSION_KEY)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY, 0)
+        cache.add(key, time.time_ns(), None)
+        version = cache.get(key, 0)
     return version
+
+
+def archive_version(cache=None):
+    return version_of(VERSION_KEY, cache)
+
+
+# What a page depends on besides the whole archive (whose version every page and fragment
+# carries): the comments readers see. A page that shows comments or counts them (lists, feeds)
+# depends on all of them (COMMENTS_KEY, the default); an entry's own page only on its own
+# (entry_key(), which the entry view names: tell_page_cache_depends_on in sharing.py). So a
+# comment approved on one entry leaves every other entry's page fresh.
+COMMENTS_KEY = "comments-version"
+
+
+def entry_key(entry_id):
+    return f"entry-version:{entry_id}"
 
 
 def archive_changed():
     """Make every cached page and fragment stale: now, and again when the change commits. A
     page rendered in between, from what the database showed before the commit, was stored
     under the first new version, and the second makes it stale too."""
-    _bump()
-    transaction.on_commit(_bump)
+    _bump([VERSION_KEY])
+    transaction.on_commit(lambda: _bump([VERSION_KEY]))
 
 
-def _bump():
+def comments_changed(entry_ids):
+    """A comment readers see (or saw) changed on these entries: their own pages and every page
+    that shows or counts comments across entries are stale; other entries' pages stay fresh.
+    Fragments (sidebars, related entries) show no comments and stay too."""
+    keys = [COMMENTS_KEY, *(entry_key(entry_id) for entry_id in sorted(set(entry_ids)))]
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def _bump(keys):
     cache = shared_cache()
     if cache is None:
         return
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    now = time.time_ns()
+    cache.set_many(dict.fromkeys(keys, now), None)
 
 
 def cached(name, compute):

@@ -37,7 +37,8 @@ from django.http import QueryDict
 from django.http.request import split_domain_port
 from django.utils.cache import patch_cache_control
 
-from newsarchive.pagecache.names import CSRF_TOKEN, FRESH_VALUES, SHAREABLE
+from newsarchive.caching import page_cache, version_of
+from newsarchive.pagecache.names import CSRF_TOKEN, DEPENDS_ON, FRESH_VALUES, SHAREABLE
 
 _NEVER_STORED = "newsarchive.never_stored"  # request.META: why a view said not to store it
 _CSRF_INPUT = b'name="csrfmiddlewaretoken" value="'
@@ -118,6 +119,14 @@ class ReadQuery(NotesReads, QueryDict):
     def __deepcopy__(self, memo):
         self.read_all()
         return super().__deepcopy__(memo)
+
+
+def depends_only_on(request, key):
+    """The page shows, of what changes without changing the archive as a whole, only what
+    `key`'s version follows (an entry's own comments: caching.entry_key()): the page cache
+    keeps it fresh while comments elsewhere change. Read before the view reads what it shows,
+    so that a change in between makes the page stored now stale."""
+    request.META[DEPENDS_ON] = (key, version_of(key)) if page_cache() is not None else None
 
 
 def never_store(request, reason):

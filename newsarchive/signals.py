@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from newsarchive import counts, filing
-from newsarchive.caching import archive_changed
+from newsarchive.caching import archive_changed, comments_changed
 from newsarchive.models import Category, Comment, DiscussionSettings, Entry, Tag, TaggedEntry
 
 
@@ -27,8 +27,9 @@ def invalidate(**kwargs):
 @receiver(post_delete, sender=Comment)
 def comment_changed(sender, instance, **kwargs):
     if instance.is_seen_by_readers():
-        archive_changed()
+        comments_changed({instance.entry_id, getattr(instance, "saved_entry_id", None)} - {None})
     instance.saved_status = instance.status
+    instance.saved_entry_id = instance.entry_id
 
 
 @receiver(pre_save, sender=Entry)

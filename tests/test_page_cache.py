@@ -373,14 +373,13 @@ def test_each_process_keeps_recent_pages_within_its_memory_limit():
     from newsarchive.pagecache import RecentPages
 
     recent = RecentPages(limit=1300)  # three pages of 400 bytes
-    page = {"version": 1, "parts": [b"x" * 300], "deflated": [b"y" * 100]}
+    page = {"versions": {"v": 1}, "parts": [b"x" * 300], "deflated": [b"y" * 100]}
     for key in "abc":
         recent.put(key, page)
-    recent.get("a", 1)  # used lately: kept
+    recent.get("a")  # used lately: kept
     recent.put("d", page)
     assert [key for key in "abcd" if key in recent] == ["a", "c", "d"]
     assert recent.size == 1200
-    assert recent.get("a", 2) is None  # stored under another version: not served
 
 
 def test_cached_pages_csrf_tokens_are_accepted_with_the_readers_own_cookie(site):
@@ -527,3 +526,72 @@ def test_pages_are_compressed_only_for_browsers_that_take_gzip(site, accept, com
     for _ in range(2):  # made, then from the cache
         page = reader.get("/2007/03/", Accept_Encoding=accept)
         assert (page.header("Content-Encoding") == "gzip") is compressed, accept
+
+
+# Staleness follows what changed: a comment changes its entry's page and the pages that show or
+# count comments across entries, not other entries' pages.
+
+OTHER_ENTRIES = ["/2007/03/09/before/", "/2007/03/11/after/"]
+COUNTING_COMMENTS = ["/", "/2007/03/", "/category/world/", "/tag/iran/", "/comments/feed/"]
+
+
+def comment_ways(site):
+    """Every way a comment readers see can change, each a function of a comment on Here."""
+
+    def approve(comment):
+        set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED)
+
+    def edit(comment):
+        comment.status = Comment.Status.APPROVED
+        comment.save()
+        comment.body = "Awaited words, edited."
+        comment.save()
+
+    def remove(comment):
+        approve(comment)
+        Reader().get("/2007/03/10/here/")  # stored with the comment
+        Comment.objects.get(pk=comment.pk).delete()
+
+    return {"approve": approve, "edit": edit, "remove": remove}
+
+
+@pytest.mark.parametrize("way", ["approve", "edit", "remove"])
+def test_a_comment_leaves_other_entries_pages_fresh_and_its_own_stale(site, way):
+    reader = Reader()
+    comment = make_comment(site["here"], body="Awaited words.", status="pending")
+    warm(reader)
+    comment_ways(site)[way](comment)
+    for page in OTHER_ENTRIES:
+        assert reader.get(page).from_cache, page
+    here = reader.get("/2007/03/10/here/")
+    assert not here.from_cache
+    assert ("Awaited words" in here.text) == (way != "remove")
+    for page in COUNTING_COMMENTS:
+        assert not reader.get(page).from_cache, page
+    assert reader.get("/2007/03/10/here/").from_cache  # and kept again
+
+
+def test_a_comment_moved_to_another_entry_makes_both_pages_stale(site):
+    comment = make_comment(site["here"], body="Words that move.")
+    reader = Reader()
+    warm(reader)
+    moved = Comment.objects.get(pk=comment.pk)
+    moved.entry = site["after"]
+    moved.save()
+    assert "Words that move." not in reader.get("/2007/03/10/here/").text
+    assert "Words that move." in reader.get("/2007/03/11/after/").text
+    assert reader.get("/2007/03/09/before/").from_cache
+
+
+def test_an_entry_page_rendered_before_its_comment_commits_is_stale_after_it(
+    site, django_capture_on_commit_callbacks
+):
+    from newsarchive.caching import entry_key, version_of
+
+    comment = make_comment(site["here"], body="Words in flight.", status="pending")
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED)
+        during = version_of(entry_key(site["here"].pk))
+        Reader().get("/2007/03/10/here/")  # rendered, and stored, under `during`
+    assert version_of(entry_key(site["here"].pk)) != during
+    assert not Reader().get("/2007/03/10/here/").from_cache

@@ -6,7 +6,7 @@ import re
 from django.db.models import Q
 from django.utils import timezone
 
-from newsarchive.caching import archive_changed
+from newsarchive.caching import comments_changed
 from newsarchive.comments import notifications
 from newsarchive.models import Comment
 
@@ -102,8 +102,9 @@ def set_status(comments, status, request=None):
     Comment.objects.filter(pk__in=[c.pk for c in changing]).update(status=status)
     for comment in changing:
         comment.status = status
-    if any(comment.is_seen_by_readers() for comment in changing):
-        archive_changed()
+    seen = [comment.entry_id for comment in changing if comment.is_seen_by_readers()]
+    if seen:
+        comments_changed(seen)
     if status == Comment.Status.APPROVED:
         for comment in changing:
             notifications.tell_subscribers(comment)

@@ -166,6 +166,8 @@ class Comment(models.Model):
     def from_db(cls, db, field_names, values):
         comment = super().from_db(db, field_names, values)
         comment.saved_status = comment.status if "status" in field_names else None
+        # A comment moved to another entry leaves the first entry's page stale too (signals).
+        comment.saved_entry_id = comment.entry_id if "entry_id" in field_names else None
         return comment
 
     @property

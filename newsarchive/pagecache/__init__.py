@@ -2,12 +2,14 @@
 
 `PageCache` wraps the WSGI application (newsarchive/wsgi.py). For a GET from a browser that
 carries no cookie but the CSRF token's (read as Django reads the Cookie header) it looks the
-page up in the shared cache (CACHE_URL) in one round trip, together with the archive version
-(newsarchive/caching.py); a page this process served lately is kept in its memory, and then
-only the version is read from the shared cache. A page stored under an older version is stale:
-any change to the archive makes every page fresh on its next request, on every app server
-sharing the cache. Keys also carry the release (a digest of code and templates) and the blog's
-date. Answering a request writes nothing to the database.
+page up in the shared cache (CACHE_URL) in one round trip, together with the versions it was
+made from (newsarchive/caching.py); a page this process served lately is kept in its memory,
+and then only the versions are read from the shared cache. A page stored under an older
+version is stale: any change to the archive makes every page fresh on its next request, on
+every app server sharing the cache; a change to one entry's comments, that entry's page and
+the pages that show or count comments across entries (lists, feeds), not other entries'
+pages. Keys also carry the release (a digest of code and templates) and the blog's date.
+Answering a request writes nothing to the database.
 
 What is stored is decided by Django, not here: only a response that Django marked shareable
 (newsarchive/sharing.py: it read nothing of the reader's and every parameter it was given, at
@@ -40,8 +42,8 @@ from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.text import compress_string
 
-from newsarchive.caching import BUILD, VERSION_KEY, archive_version, page_cache
-from newsarchive.pagecache.names import FRESH_VALUES, SHAREABLE
+from newsarchive.caching import BUILD, COMMENTS_KEY, VERSION_KEY, page_cache, version_of
+from newsarchive.pagecache.names import DEPENDS_ON, FRESH_VALUES, SHAREABLE
 from newsarchive.pagecache.readers import fresh_values
 from newsarchive.pagecache.stored import RecentPages, deflate, etag_of, gzip_from_parts
 
@@ -132,23 +134,28 @@ class PageCache:
         return self.render_and_store(environ, start_response, cache, *value)
 
     def look_up(self, environ, cache):
-        """("hit", stored page) or ("miss", (key, version to store it under))."""
+        """("hit", stored page) or ("miss", (key, the versions read before rendering)).
+
+        A page is fresh while every version it was stored under is current: the archive's,
+        and the one thing it depends on besides (COMMENTS_KEY, or an entry's own comments).
+        A page this process served lately costs one round trip for its versions alone."""
         key = page_key(environ)
-        if key in self.recent:
-            version = cache.get(VERSION_KEY)
-            stored = self.recent.get(key, version)
-            if stored is not None:
-                return "hit", stored
-            stored = cache.get(key)
-        else:
-            found = cache.get_many([VERSION_KEY, key])
-            version, stored = found.get(VERSION_KEY), found.get(key)
-        if stored is not None and stored["version"] == version:
-            self.recent.put(key, stored)
+        stored = self.recent.get(key)
+        if stored is not None and cache.get_many(list(stored["versions"])) == stored["versions"]:
             return "hit", stored
-        if version is None:
-            version = archive_version(cache)
-        return "miss", (key, version)
+        found = cache.get_many([key, VERSION_KEY, COMMENTS_KEY])
+        stored = found.pop(key, None)
+        if stored is not None:
+            missing = [name for name in stored["versions"] if name not in found]
+            if missing:
+                found.update(cache.get_many(missing))
+            if all(found.get(name) == value for name, value in stored["versions"].items()):
+                self.recent.put(key, stored)
+                return "hit", stored
+        for name in (VERSION_KEY, COMMENTS_KEY):
+            if name not in found:
+                found[name] = version_of(name, cache)
+        return "miss", (key, found)
 
     def is_cacheable_request(self, environ):
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -205,7 +212,7 @@ class PageCache:
 
     # --- Rendering and storing a page ---------------------------------------------------
 
-    def render_and_store(self, environ, start_response, cache, key, version):
+    def render_and_store(self, environ, start_response, cache, key, versions):
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -220,7 +227,7 @@ class PageCache:
             if hasattr(result, "close"):
                 result.close()
         status, headers = captured["status"], captured["headers"]
-        stored = self.storable(environ, status, headers, body, version)
+        stored = self.storable(environ, status, headers, body, versions)
         if stored is not None and self.store(cache, key, stored):
             headers = [(k, v) for k, v in headers if k.lower() not in ("etag", "last-modified")]
             headers += [("ETag", stored["etag"]), ("Last-Modified", stored["last_modified"])]
@@ -236,7 +243,7 @@ class PageCache:
         self.recent.put(key, stored)
         return True
 
-    def storable(self, environ, status, headers, body, version):
+    def storable(self, environ, status, headers, body, versions):
         """The page as stored for other readers, or None if Django did not mark it shareable."""
         if not status.startswith(f"{HTTPStatus.OK.value} ") or environ.get(SHAREABLE) is not True:
             return None
@@ -263,8 +270,11 @@ class PageCache:
             int(part) if index % 2 else part.encode("utf-8")
             for index, part in enumerate(PLACEHOLDERS.split(text))
         ]
+        depends_on = environ.get(DEPENDS_ON) or (COMMENTS_KEY, versions[COMMENTS_KEY])
         return {
-            "version": version,
+            # What the page was made from: the archive's version, and the one it depends on
+            # besides (see look_up).
+            "versions": {VERSION_KEY: versions[VERSION_KEY], depends_on[0]: depends_on[1]},
             "status": status,
             "headers": kept,
             # The page cut at its placeholders, so that serving it only joins bytes: text,

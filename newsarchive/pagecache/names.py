@@ -15,6 +15,9 @@ from django.core import signing
 
 SHAREABLE = "newsarchive.shareable"  # request.META: True when the page cache may store it
 FRESH_VALUES = "newsarchive.fresh_values"  # request.META: [(value, kind, argument), …]
+# request.META: (key, version) of the one thing a page depends on besides the whole archive,
+# read before the view read what the page shows (newsarchive/caching.py, COMMENTS_KEY).
+DEPENDS_ON = "newsarchive.depends_on"
 
 # The kinds of per-reader value: a CSRF token, and the time a comment form was served (its
 # argument is the entry's id).

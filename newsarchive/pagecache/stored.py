@@ -52,8 +52,8 @@ def gzip_from_parts(parts, deflated, values):
 
 class RecentPages:
     """Pages this process served lately, up to a number of bytes. A page found here is served
-    if it was stored under the shared cache's current version: a hit then fetches only that
-    version from the shared cache, not the page, and the cache stays exact."""
+    if the versions it was stored under are the shared cache's current ones: a hit then fetches
+    only those from the shared cache, not the page, and the cache stays exact."""
 
     def __init__(self, limit=LOCAL_BYTES):
         self.limit, self.size, self.pages = limit, 0, OrderedDict()
@@ -62,12 +62,11 @@ class RecentPages:
     def __contains__(self, key):
         return key in self.pages
 
-    def get(self, key, version):
+    def get(self, key):
         with self.lock:
             stored = self.pages.get(key)
-            if stored is None or stored["version"] != version:
-                return None
-            self.pages.move_to_end(key)
+            if stored is not None:
+                self.pages.move_to_end(key)
             return stored
 
     def put(self, key, stored):

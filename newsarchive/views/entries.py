@@ -14,7 +14,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_http_methods
 
 from newsarchive import content, metadata, reader_state, throttle
-from newsarchive.caching import cached
+from newsarchive.caching import cached, entry_key
 from newsarchive.comments.forms import CommentForm
 from newsarchive.models import (
     Comment,
@@ -27,7 +27,7 @@ from newsarchive.models import (
     top_level_threads,
 )
 from newsarchive.roles import may_see_unpublished
-from newsarchive.sharing import never_store
+from newsarchive.sharing import depends_only_on, never_store
 from newsarchive.views.archives import date_or_404
 
 # The two queries of every entry page, compiled to SQL once per process (models/prepared.py):
@@ -124,6 +124,8 @@ def comment_target(request, entry, parameter):
 
 def entry_page(request, entry, form=None, status=200, page=1, password_error=False):
     """The entry with its comments and reply form; also re-rendered when a comment is refused."""
+    # Of all comments, the page shows this entry's only: comments elsewhere leave it fresh.
+    depends_only_on(request, entry_key(entry.pk))
     # Locked, every page number asks for the password: how many pages there are is the
     # article's, behind it.
     if not reader_state.is_unlocked(request, entry):
