@@ -1,15 +1,15 @@
 """Entries (posts and pages) and what hangs on them: attachments and old permalinks."""
 
 import datetime
-from urllib.parse import quote, unquote
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Value
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from taggit.managers import TaggableManager
 
 from newsarchive import content
@@ -26,22 +26,13 @@ from newsarchive.models.imports import wordpress_blog, wordpress_identity
 from newsarchive.models.queries import EntryQuerySet
 from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
 
-# What reverse() quotes an address with (django.urls.resolvers).
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
-
-def permalink(day, slug, suffix=""):
-    """`/2007/03/10/us-and-iran-hold-rare-direct-talks/`, and the addresses under it (`suffix`:
-    "comment/", "trackback/", "feed/"): what reverse() makes of newsarchive/urls.py's `entry`
-    routes, spelled out, because pages show dozens of entries and sitemaps thousands, and
-    reverse() costs more than ten times as much. tests/test_navigation.py checks they agree.
-    """
+def permalink(day, slug, route="entry"):
+    """The address of the post of this day and slug (`/2007/03/10/us-and-iran-talks/`), or of
+    one under it (`route`: "comment-post", "trackback", "feed-entry-comments")."""
     # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
-    slug = unquote(slug)
-    if not slug or "/" in slug:
-        raise NoReverseMatch(f"An entry's address needs a slug without '/', not {slug!r}.")
-    path = f"{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/{suffix}"
-    return quote(f"{get_script_prefix()}{path}", safe=_URL_SAFE)
+    kwargs = {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(slug)}
+    return reverse(route, kwargs=kwargs)
 
 
 def span(earliest, latest):
@@ -258,13 +249,13 @@ class Entry(models.Model):
         self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
 
     def get_comment_post_url(self):
-        return permalink(self.published_on, self.slug, "comment/")
+        return permalink(self.published_on, self.slug, "comment-post")
 
     def get_trackback_url(self):
-        return permalink(self.published_on, self.slug, "trackback/")
+        return permalink(self.published_on, self.slug, "trackback")
 
     def get_comments_feed_url(self):
-        return permalink(self.published_on, self.slug, "feed/")
+        return permalink(self.published_on, self.slug, "feed-entry-comments")
 
     @property
     def poster_name(self):
@@ -377,14 +368,14 @@ class Entry(models.Model):
             self.categories.add(Category.uncategorized())
 
 
+@dataclass(frozen=True, slots=True)
 class EntryLink:
     """Another entry as a link to it shows it (an entry page's previous and next): its title and
     address, without the cost of an Entry instance's forty fields."""
 
-    __slots__ = ("published_on", "slug", "title")
-
-    def __init__(self, title, slug, published_on):
-        self.title, self.slug, self.published_on = title, slug, published_on
+    title: str
+    slug: str
+    published_on: datetime.date
 
     def get_absolute_url(self):
         return permalink(self.published_on, self.slug)
