@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -24,7 +24,7 @@ from newsarchive.models.derived import (
 )
 from newsarchive.models.imports import wordpress_blog, wordpress_identity
 from newsarchive.models.queries import EntryQuerySet
-from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
+from newsarchive.models.taxonomy import Category, Source, TaggedEntry
 
 
 def permalink(day, slug, route="entry"):
@@ -125,7 +125,8 @@ class Entry(models.Model):
         related_name="entries",
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="entries")
-    tags = TaggableManager(through=TaggedEntry, blank=True)
+    # In name order (whatever the case) wherever they are read, prefetched lists included.
+    tags = TaggableManager(through=TaggedEntry, blank=True, ordering=[Lower("name"), "pk"])
     comments_open = models.BooleanField("comments open", default=True)
     pings_open = models.BooleanField("pings open", default=True)
     is_sticky = models.BooleanField(
@@ -292,7 +293,7 @@ class Entry(models.Model):
         return content.MORE_MARKER in self.body or len(content.split_pages(self.body)) > 1
 
     def neighbour(self, which):
-        """The previous or next entry annotated by `with_neighbours()`, as an EntryLink."""
+        """The previous or next post annotated by `with_neighbours()`, as an EntryLink."""
         data = getattr(self, f"{which}_json", None)
         if not data:
             return None
@@ -305,62 +306,6 @@ class Entry(models.Model):
     @property
     def next_entry(self):
         return self.neighbour("next")
-
-    @staticmethod
-    def filing_of(entry_ids):
-        """(entry id, "category" or "tag", id, name, slug, path) for each filing of these
-        entries, categories and tags in one query."""
-        kind = models.CharField()
-        categories = Entry.categories.through.objects.filter(entry__in=entry_ids).values_list(
-            "entry",
-            Value("category", kind),
-            "category",
-            "category__name",
-            "category__slug",
-            "category__path",
-        )
-        tags = TaggedEntry.objects.filter(content_object__in=entry_ids).values_list(
-            "content_object", Value("tag", kind), "tag", "tag__name", "tag__slug", "tag__slug"
-        )
-        return categories.union(tags, all=True)
-
-    def filing_rows(self):
-        """What `filing_of()` gives for this entry, read from `with_filing()`'s annotations."""
-        categories = [(self.pk, "category", *row) for row in self.categories_json or ()]
-        tags = [(self.pk, "tag", pk, name, slug, slug) for pk, name, slug in self.tags_json or ()]
-        return categories + tags
-
-    @staticmethod
-    def attach_filing(entries, rows=None):
-        """Load these entries' categories and tags in one query rather than one each (`rows`:
-        what `filing_of()` returns for them, when the caller has it already)."""
-        entries = list(entries)
-        by_id = {entry.pk: entry for entry in entries}
-        for entry in entries:
-            entry._filing = ([], [])
-        if not by_id:
-            return entries
-        if rows is None:
-            rows = Entry.filing_of(list(by_id))
-        for entry_id, what, pk, name, slug, path in rows:
-            if what == "category":
-                by_id[entry_id]._filing[0].append(Category(pk=pk, name=name, slug=slug, path=path))
-            else:
-                by_id[entry_id]._filing[1].append(Tag(pk=pk, name=name, slug=slug))
-        for entry in entries:
-            for filed in entry._filing:
-                filed.sort(key=lambda item: item.name.lower())
-        return entries
-
-    @property
-    def filed_categories(self):
-        filing = getattr(self, "_filing", None)
-        return filing[0] if filing is not None else list(self.categories.order_by("name"))
-
-    @property
-    def filed_tags(self):
-        filing = getattr(self, "_filing", None)
-        return filing[1] if filing is not None else list(self.tags.order_by("name"))
 
     def ensure_category(self):
         """An entry in no category is filed under Uncategorized, as WordPress does."""
