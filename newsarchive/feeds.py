@@ -52,9 +52,7 @@ class LatestEntriesFeed(XMLFeed):
     link = "/"
 
     def items(self):
-        return Entry.attach_filing(
-            Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
-        )
+        return Entry.objects.public().for_listing().newest_first()[:FEED_LENGTH]
 
     def item_title(self, entry):
         return entry.display_title
@@ -106,7 +104,7 @@ class CategoryFeed(LatestEntriesFeed):
 
     def items(self, category):
         entries = Entry.objects.public().for_listing().in_category(category)
-        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
+        return entries.newest_first()[:FEED_LENGTH]
 
 
 class TagFeed(LatestEntriesFeed):
@@ -121,7 +119,7 @@ class TagFeed(LatestEntriesFeed):
 
     def items(self, tag):
         entries = Entry.objects.public().for_listing().filter(tags=tag)
-        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
+        return entries.newest_first()[:FEED_LENGTH]
 
 
 class LatestCommentsFeed(XMLFeed):
@@ -203,4 +201,4 @@ class ProvenanceFeed(LatestEntriesFeed):
 
     def items(self, provenance):
         entries = Entry.objects.public().for_listing().from_provenance(self.kind, provenance.slug)
-        return Entry.attach_filing(entries.newest_first()[:FEED_LENGTH])
+        return entries.newest_first()[:FEED_LENGTH]

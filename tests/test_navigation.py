@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from newsarchive.models import Entry
+from newsarchive.sitemaps import spelled_permalink
 from tests.factories import at, make_entry
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,8 @@ def test_entry_addresses_are_what_the_url_routes_reverse_to(slug, prefix, day):
     try:
         kwargs = {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(slug)}
         assert entry.get_absolute_url() == reverse("entry", kwargs=kwargs)
+        # The sitemaps' own spelling of it.
+        assert spelled_permalink(day, slug) == entry.get_absolute_url()
         assert entry.get_comment_post_url() == reverse("comment-post", kwargs=kwargs)
         assert entry.get_trackback_url() == reverse("trackback", kwargs=kwargs)
         assert entry.get_comments_feed_url() == reverse("feed-entry-comments", kwargs=kwargs)
@@ -90,5 +93,8 @@ def test_entry_addresses_are_what_the_url_routes_reverse_to(slug, prefix, day):
 def test_an_entry_without_a_usable_slug_has_no_address(slug):
     from django.urls import NoReverseMatch
 
+    day = datetime.date(2007, 3, 10)
     with pytest.raises(NoReverseMatch):
-        Entry(title="T", slug=slug, published_on=datetime.date(2007, 3, 10)).get_absolute_url()
+        Entry(title="T", slug=slug, published_on=day).get_absolute_url()
+    with pytest.raises(NoReverseMatch):
+        spelled_permalink(day, slug)

@@ -1,12 +1,20 @@
 """Every public address answers as WordPress's did: 200, a 301 to today's address, or 404."""
 
+import json
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from newsarchive.models import Entry
-from tests.factories import at, make_category, make_comment, make_entry, make_tag
+from tests.factories import (
+    at,
+    comment_data,
+    make_category,
+    make_comment,
+    make_entry,
+    make_tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +267,28 @@ def test_the_canonical_address_is_the_sites_own_whatever_the_request_said(client
     html = Reader().request(environ).text
     canonical = re.search(r'rel="canonical" href="([^"]+)"', html).group(1)
     assert canonical == "https://news.example.org//evil.example/2007/"
+
+
+def test_every_page_showing_an_entry_files_it_under_its_categories_and_tags_by_name(client):
+    # Whatever the case of the first letter, and however the entry was filed.
+    categories = [make_category(name) for name in ["world", "Zeta", "Asia"]]
+    tags = [make_tag(name) for name in ["yemen", "Iran", "bahrain"]]
+    entry = make_entry(published_at=at(2007, 3, 10), categories=categories, tags=tags)
+    in_order = ["Asia", "world", "Zeta", "bahrain", "Iran", "yemen"]
+
+    def shown(html, pattern):
+        names = re.findall(pattern, html)
+        assert names == in_order, names
+
+    links = r'rel="(?:category )?tag">([^<]+)</a>'
+    for url in ["/", "/2007/03/10/", "/category/world/", "/tag/iran/", entry.get_absolute_url()]:
+        shown(client.get(url).content.decode(), links)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    shown(page, r'<meta property="article:(?:section|tag)" content="([^"]+)">')
+    [data] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    assert [*json.loads(data)["articleSection"], *json.loads(data)["keywords"]] == in_order
+    shown(client.get("/feed/").content.decode(), r"<category>([^<]+)</category>")
+    # A refused comment is shown on the entry's page, filed as it always is.
+    refused = client.post(entry.get_comment_post_url(), comment_data(entry, body=" "))
+    assert refused.status_code == 400
+    shown(refused.content.decode(), links)

@@ -67,8 +67,8 @@ class PendingCommentsFilter(admin.SimpleListFilter):
 class EntryChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
-        # Categories and tags of the whole page in one query.
-        self.result_list = Entry.attach_filing(self.result_list)
+        # Categories and tags of the whole page in a query each.
+        self.result_list = self.result_list.with_filing()
 
 
 class EntryForm(StoredValuesForm):

@@ -57,6 +57,8 @@ def post_comment(request, year, month, day, slug):
 def refuse(request, entry, form, refusal):
     if refusal.message:
         form.add_error("body" if refusal is Refusal.DUPLICATE else None, refusal.message)
+    # The entry's own page, what is typed kept: the entry as that page reads it.
+    entry = Entry.objects.for_entry_page().get(pk=entry.pk)
     response = entry_page(request, entry, form=form, status=refusal.status)
     if refusal is Refusal.TOO_MANY:
         response["Retry-After"] = "60"  # the allowance is per minute

@@ -8,12 +8,11 @@ Each module imports only the ones listed above it:
     derived.py    what an entry derives from its fields: its day in the blog's time zone
                   (within the days the archive can show), its writer and dateline slugs
     taxonomy.py   Source, Category (a tree, with redirects from old paths), Tag
-    queries.py    EntryQuerySet: public(), for_listing(), with_neighbours() … (reading)
+    queries.py    EntryQuerySet: public(), for_listing(), for_entry_page() … (reading)
     entries.py    Entry (posts and pages), Attachment, OldPermalink; status_at(), WordPress's
                   scheduling rule
     comments.py   Comment, DiscussionSettings
     archives.py   the kept counts' tables: MonthArchive, Provenance
-    prepared.py   PreparedQuery: a queryset compiled to SQL once, for the entry page
 
 Models declare fields and how they are read. Changing entries in bulk (filing, statuses) is
 newsarchive/filing.py's, keeping the counts current newsarchive/counts.py's; signals.py hooks
@@ -50,7 +49,6 @@ from newsarchive.models.derived import (
 )
 from newsarchive.models.entries import Attachment, Entry, OldPermalink, status_at
 from newsarchive.models.imports import ImportRecord, WordPressBlog
-from newsarchive.models.prepared import PreparedQuery
 from newsarchive.models.queries import SUMMARY_FIELDS, EntryQuerySet, stored_slug
 from newsarchive.models.taxonomy import (
     Category,
@@ -69,7 +67,7 @@ __all__ = [
     "PROVENANCE_FIELDS", "SUMMARY_FIELDS", "Attachment", "Category",
     "CategoryRedirect", "Comment", "CommentQuerySet", "DiscussionSettings", "Entry",
     "EntryQuerySet", "FailedAttempt", "ImportRecord", "MonthArchive", "MonthArchiveQuerySet",
-    "OldPermalink", "PreparedQuery", "Provenance", "ProvenanceQuerySet",
+    "OldPermalink", "Provenance", "ProvenanceQuerySet",
     "SlugManager", "Source", "Tag", "TaggedEntry", "WordPressBlog", "address_or_none",
     "addressable_slug", "blog_timezone", "comment_links", "is_addressable", "is_showable",
     "month_bounds", "provenance_slugs", "status_at", "stored_slug", "thread",

@@ -1,15 +1,15 @@
 """Entries (posts and pages) and what hangs on them: attachments and old permalinks."""
 
 import datetime
-from urllib.parse import quote, unquote
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Value
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from taggit.managers import TaggableManager
 
 from newsarchive import content
@@ -24,24 +24,15 @@ from newsarchive.models.derived import (
 )
 from newsarchive.models.imports import wordpress_blog, wordpress_identity
 from newsarchive.models.queries import EntryQuerySet
-from newsarchive.models.taxonomy import Category, Source, Tag, TaggedEntry
-
-# What reverse() quotes an address with (django.urls.resolvers).
-_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
+from newsarchive.models.taxonomy import Category, Source, TaggedEntry
 
 
-def permalink(day, slug, suffix=""):
-    """`/2007/03/10/us-and-iran-hold-rare-direct-talks/`, and the addresses under it (`suffix`:
-    "comment/", "trackback/", "feed/"): what reverse() makes of newsarchive/urls.py's `entry`
-    routes, spelled out, because pages show dozens of entries and sitemaps thousands, and
-    reverse() costs more than ten times as much. tests/test_navigation.py checks they agree.
-    """
+def permalink(day, slug, route="entry"):
+    """The address of the post of this day and slug (`/2007/03/10/us-and-iran-talks/`), or of
+    one under it (`route`: "comment-post", "trackback", "feed-entry-comments")."""
     # WordPress keeps non-Latin slugs percent-encoded; the address carries them decoded.
-    slug = unquote(slug)
-    if not slug or "/" in slug:
-        raise NoReverseMatch(f"An entry's address needs a slug without '/', not {slug!r}.")
-    path = f"{day.year:04d}/{day.month:02d}/{day.day:02d}/{slug}/{suffix}"
-    return quote(f"{get_script_prefix()}{path}", safe=_URL_SAFE)
+    kwargs = {"year": day.year, "month": day.month, "day": day.day, "slug": unquote(slug)}
+    return reverse(route, kwargs=kwargs)
 
 
 def span(earliest, latest):
@@ -134,7 +125,8 @@ class Entry(models.Model):
         related_name="entries",
     )
     categories = models.ManyToManyField(Category, blank=True, related_name="entries")
-    tags = TaggableManager(through=TaggedEntry, blank=True)
+    # In name order (whatever the case) wherever they are read, prefetched lists included.
+    tags = TaggableManager(through=TaggedEntry, blank=True, ordering=[Lower("name"), "pk"])
     comments_open = models.BooleanField("comments open", default=True)
     pings_open = models.BooleanField("pings open", default=True)
     is_sticky = models.BooleanField(
@@ -258,13 +250,13 @@ class Entry(models.Model):
         self.writer_slug, self.dateline_slug = provenance_slugs(self.byline, self.dateline)
 
     def get_comment_post_url(self):
-        return permalink(self.published_on, self.slug, "comment/")
+        return permalink(self.published_on, self.slug, "comment-post")
 
     def get_trackback_url(self):
-        return permalink(self.published_on, self.slug, "trackback/")
+        return permalink(self.published_on, self.slug, "trackback")
 
     def get_comments_feed_url(self):
-        return permalink(self.published_on, self.slug, "feed/")
+        return permalink(self.published_on, self.slug, "feed-entry-comments")
 
     @property
     def poster_name(self):
@@ -301,7 +293,7 @@ class Entry(models.Model):
         return content.MORE_MARKER in self.body or len(content.split_pages(self.body)) > 1
 
     def neighbour(self, which):
-        """The previous or next entry annotated by `with_neighbours()`, as an EntryLink."""
+        """The previous or next post annotated by `with_neighbours()`, as an EntryLink."""
         data = getattr(self, f"{which}_json", None)
         if not data:
             return None
@@ -315,76 +307,20 @@ class Entry(models.Model):
     def next_entry(self):
         return self.neighbour("next")
 
-    @staticmethod
-    def filing_of(entry_ids):
-        """(entry id, "category" or "tag", id, name, slug, path) for each filing of these
-        entries, categories and tags in one query."""
-        kind = models.CharField()
-        categories = Entry.categories.through.objects.filter(entry__in=entry_ids).values_list(
-            "entry",
-            Value("category", kind),
-            "category",
-            "category__name",
-            "category__slug",
-            "category__path",
-        )
-        tags = TaggedEntry.objects.filter(content_object__in=entry_ids).values_list(
-            "content_object", Value("tag", kind), "tag", "tag__name", "tag__slug", "tag__slug"
-        )
-        return categories.union(tags, all=True)
-
-    def filing_rows(self):
-        """What `filing_of()` gives for this entry, read from `with_filing()`'s annotations."""
-        categories = [(self.pk, "category", *row) for row in self.categories_json or ()]
-        tags = [(self.pk, "tag", pk, name, slug, slug) for pk, name, slug in self.tags_json or ()]
-        return categories + tags
-
-    @staticmethod
-    def attach_filing(entries, rows=None):
-        """Load these entries' categories and tags in one query rather than one each (`rows`:
-        what `filing_of()` returns for them, when the caller has it already)."""
-        entries = list(entries)
-        by_id = {entry.pk: entry for entry in entries}
-        for entry in entries:
-            entry._filing = ([], [])
-        if not by_id:
-            return entries
-        if rows is None:
-            rows = Entry.filing_of(list(by_id))
-        for entry_id, what, pk, name, slug, path in rows:
-            if what == "category":
-                by_id[entry_id]._filing[0].append(Category(pk=pk, name=name, slug=slug, path=path))
-            else:
-                by_id[entry_id]._filing[1].append(Tag(pk=pk, name=name, slug=slug))
-        for entry in entries:
-            for filed in entry._filing:
-                filed.sort(key=lambda item: item.name.lower())
-        return entries
-
-    @property
-    def filed_categories(self):
-        filing = getattr(self, "_filing", None)
-        return filing[0] if filing is not None else list(self.categories.order_by("name"))
-
-    @property
-    def filed_tags(self):
-        filing = getattr(self, "_filing", None)
-        return filing[1] if filing is not None else list(self.tags.order_by("name"))
-
     def ensure_category(self):
         """An entry in no category is filed under Uncategorized, as WordPress does."""
         if not self.categories.exists():
             self.categories.add(Category.uncategorized())
 
 
+@dataclass(frozen=True, slots=True)
 class EntryLink:
     """Another entry as a link to it shows it (an entry page's previous and next): its title and
     address, without the cost of an Entry instance's forty fields."""
 
-    __slots__ = ("published_on", "slug", "title")
-
-    def __init__(self, title, slug, published_on):
-        self.title, self.slug, self.published_on = title, slug, published_on
+    title: str
+    slug: str
+    published_on: datetime.date
 
     def get_absolute_url(self):
         return permalink(self.published_on, self.slug)

@@ -1,11 +1,12 @@
-"""The vocabulary every page speaks: what readers may see, how lists and neighbours are fetched.
-(Changing entries in bulk is newsarchive/filing.py's.)"""
+"""The vocabulary every page speaks: what readers may see, how lists and an entry's page are
+fetched, with their categories, tags and neighbours. (Changing entries in bulk is
+newsarchive/filing.py's.)"""
 
 from urllib.parse import quote
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce, JSONArray, JSONObject
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models.functions import Coalesce, JSONObject, Lower
 from django.utils import timezone
 
 from newsarchive.models.derived import PROVENANCE_FIELDS
@@ -17,16 +18,6 @@ SUMMARY_FIELDS = ("kind", "title", "slug", "published_on", "published_at", "pass
 def stored_slug(slug):
     """A slug as WordPress stored it: percent-encoded, lower case (`%d8%a8…` for Arabic)."""
     return quote(slug, safe="-").lower()
-
-
-class JSONArrayAgg(models.Aggregate):
-    """A group's values as one JSON array (PostgreSQL's jsonb_agg, SQLite's json_group_array)."""
-
-    function = "JSONB_AGG"
-    output_field = models.JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
 
 
 class EntryQuerySet(models.QuerySet):
@@ -54,11 +45,9 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(Q(slug=slug) | Q(slug=stored_slug(slug) if stored is None else stored))
 
     def for_listing(self):
-        """What a list of entries shows: author, source and approved-comment counts (None
-        for a password-protected entry: how many comments it has is behind its password).
-
-        Categories and tags come after slicing, from attach_filing(), in one query.
-        """
+        """What a list of entries shows: author, source, categories and tags (`with_filing()`)
+        and approved-comment counts (None for a password-protected entry: how many comments it
+        has is behind its password)."""
         from newsarchive.models.comments import Comment
 
         approved = (
@@ -73,11 +62,29 @@ class EntryQuerySet(models.QuerySet):
         return (
             self.posts()
             .select_related("author", "source")
+            .with_filing()
             .annotate(
                 comment_count=Case(
                     When(password="", then=Coalesce(Subquery(approved), 0)), default=None
                 )
             )
+        )
+
+    def for_entry_page(self, now=None):
+        """What an entry's own page shows of it (a post's or a stand-alone page's): author and
+        source, the previous and next public posts (`with_neighbours()`, in the same
+        statement), categories and tags (`with_filing()`)."""
+        return self.select_related("author", "source").with_neighbours(now).with_filing()
+
+    def with_filing(self):
+        """Each entry's categories and tags as lists, `filed_categories` and `filed_tags`,
+        sorted by name whatever its case: a query each for all the entries, when they are
+        read."""
+        categories = Category.objects.only("name", "slug", "path").order_by(Lower("name"), "pk")
+        return self.prefetch_related(
+            Prefetch("categories", queryset=categories, to_attr="filed_categories"),
+            # taggit takes no queryset here: the order is the `tags` field's own `ordering`.
+            Prefetch("tags", to_attr="filed_tags"),
         )
 
     def in_category(self, category):
@@ -155,7 +162,8 @@ class EntryQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def with_neighbours(self, now=None):
-        """Annotate the previous and next public entries (title, slug, day) in the same query.
+        """Annotate the previous and next public posts (title, slug, day) in the same query,
+        read as `Entry.previous_entry` and `next_entry`.
 
         Order is publication time, ties broken by id. Each neighbour is one indexed probe
         inside the entry's own query, so the entry page costs no extra round trips.
@@ -178,26 +186,4 @@ class EntryQuerySet(models.QuerySet):
                 before.values_list(summary)[:1], output_field=models.JSONField()
             ),
             next_json=Subquery(after.values_list(summary)[:1], output_field=models.JSONField()),
-        )
-
-    def with_filing(self):
-        """Annotate each entry's categories and tags in the same query, as JSON arrays of
-        [id, name, slug, path] and [id, name, slug] (`Entry.filing_rows()` reads them): the entry
-        page's filing without a query of its own."""
-        categories = (
-            self.model.categories.through.objects.filter(entry=OuterRef("pk"))
-            .values("entry")
-            .annotate(json=JSONArrayAgg(JSONArray(
-                "category", "category__name", "category__slug", "category__path")))
-            .values("json")
-        )  # fmt: skip
-        tags = (
-            TaggedEntry.objects.filter(content_object=OuterRef("pk"))
-            .values("content_object")
-            .annotate(json=JSONArrayAgg(JSONArray("tag", "tag__name", "tag__slug")))
-            .values("json")
-        )
-        return self.annotate(
-            categories_json=Subquery(categories, output_field=models.JSONField()),
-            tags_json=Subquery(tags, output_field=models.JSONField()),
         )

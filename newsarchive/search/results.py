@@ -322,5 +322,4 @@ def results_page(text, chosen, page_number):
 def run(text, chosen, page_number):
     """Everything a results page shows: a page of ranked results, the filters and counts."""
     page, counts = results_page(text, chosen, page_number)
-    entries = Entry.attach_filing(page.object_list)
-    return page, entries, facet_links(counts, text, chosen)
+    return page, page.object_list, facet_links(counts, text, chosen)

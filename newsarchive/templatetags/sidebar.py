@@ -63,10 +63,10 @@ def sidebar_recent():
 
 @block("sidebar/categories.html")
 def sidebar_categories():
-    return {"categories": filed_categories()}
+    return {"categories": category_tree()}
 
 
-def filed_categories():
+def category_tree():
     """Categories holding published entries, with the parents they hang from, in tree order."""
     categories = list(Category.objects.only("name", "slug", "path", "parent", "entry_count"))
     shown = set()

@@ -60,8 +60,7 @@ class EntryListMixin:
         paginator, page, entries, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.empty_is_404 and not paginator.count:
             raise Http404("No entries here.")
-        page.object_list = Entry.attach_filing(entries)
-        return paginator, page, page.object_list, is_paginated
+        return paginator, page, entries, is_paginated
 
     def get_context_data(self, **kwargs):
         # `…/page/3/` pages link to their siblings from the list's own address.

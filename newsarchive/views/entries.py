@@ -1,7 +1,6 @@
 """One entry: its page with comments and the reply form, password-protected entries, WordPress
 pages at their own address, and comment pages."""
 
-import datetime
 from urllib.parse import quote, unquote
 
 from django.conf import settings
@@ -9,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_http_methods
 
@@ -21,8 +19,6 @@ from newsarchive.models import (
     DiscussionSettings,
     Entry,
     OldPermalink,
-    PreparedQuery,
-    stored_slug,
     thread,
     top_level_threads,
 )
@@ -30,29 +26,12 @@ from newsarchive.roles import may_see_unpublished
 from newsarchive.sharing import depends_only_on, never_store
 from newsarchive.views.archives import date_or_404
 
-# The two queries of every entry page, compiled to SQL once per process (models/prepared.py):
-# building and compiling them took longer than running them.
-ENTRY_AT = PreparedQuery(
-    lambda now, day, slug, stored: (
-        Entry.objects.posts()
-        .with_neighbours(now)
-        .with_filing()
-        .select_related("author", "source")
-        .filter(published_on=day)
-        .with_slug(slug, stored)[:1]
-    ),
-    now=datetime.datetime,
-    day=datetime.date,
-    slug=str,
-    stored=str,
-)
-
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry_detail(request, year, month, day, slug, page=1):
     published_on = date_or_404(year, month, day)
-    found = ENTRY_AT(now=timezone.now(), day=published_on, slug=slug, stored=stored_slug(slug))
-    entry = found[0] if found else None
+    posts = Entry.objects.posts().for_entry_page().filter(published_on=published_on)
+    entry = posts.with_slug(slug).first()
     if entry is None:
         old = get_object_or_404(
             OldPermalink.objects.select_related("entry"), published_on=published_on, slug=slug
@@ -66,9 +45,7 @@ def entry_detail(request, year, month, day, slug, page=1):
 @require_http_methods(["GET", "HEAD", "POST"])
 def page_detail(request, path):
     """A stand-alone page at its own address (`/about/`, `/about/team/`)."""
-    pages = (
-        Entry.objects.filter(kind=Entry.Kind.PAGE).with_filing().select_related("author", "source")
-    )
+    pages = Entry.objects.filter(kind=Entry.Kind.PAGE).for_entry_page()
     entry = pages.filter(Q(path=path) | Q(path=quote(path, safe="/-").lower())).first()
     if entry is None:
         raise Http404("No such page.")
@@ -84,7 +61,6 @@ def show_entry(request, entry, page=1):
         # slug lead to the entry's own (as the page cache keeps a page per address).
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
-    Entry.attach_filing([entry], rows=entry.filing_rows())
     if "replytocom" in request.GET:
         return HttpResponsePermanentRedirect(comment_target(request, entry, "replytocom"))
     if "comment" in request.GET:
