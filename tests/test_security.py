@@ -58,12 +58,16 @@ def test_database_url_understands_sqlite_and_postgres():
         "db.example",
         "6543",
     )
-    # Statements run more than five times on a connection are prepared, unless turned off.
+    # Statements run more than five times on a connection are prepared, unless turned off;
+    # no JIT compiling of short queries, unless the URL gives its own server options.
     assert pg["OPTIONS"] == {
         "server_side_binding": True,
         "prepare_threshold": 5,
+        "options": "-c jit=off",
         "sslmode": "require",
     }
+    own = database_from_url("postgres://db.example/news?options=-c%20work_mem%3D64MB")
+    assert own["OPTIONS"]["options"] == "-c work_mem=64MB"
     unprepared = database_from_url("postgres://db.example/news?prepare_threshold=none")
     assert unprepared["OPTIONS"]["prepare_threshold"] is None
     with pytest.raises(ImproperlyConfigured):
