@@ -104,7 +104,8 @@ class EntryQuerySet(models.QuerySet):
         """Up to `limit` entries like this one: sharing its rarer tags most, then its categories
         and title words; topped up with the entries just before it in its categories.
 
-        Two queries, three where the entry has categories of its own: a fixed cost.
+        At most three queries (its tags' entries, the entries before it in its categories, the
+        candidates), whatever the archive's size.
         """
         through = self.model.categories.through.objects
         # The entry's categories come prefetched (for_entry_page()).
