@@ -57,7 +57,7 @@ def post_comment(request, year, month, day, slug):
 def refuse(request, entry, form, refusal):
     if refusal.message:
         form.add_error("body" if refusal is Refusal.DUPLICATE else None, refusal.message)
-    # The entry's own page, what is typed kept: the entry as that page reads it.
+    # The refusal is shown on the entry's page (what was typed kept): read the entry as it does.
     entry = Entry.objects.for_entry_page().get(pk=entry.pk)
     response = entry_page(request, entry, form=form, status=refusal.status)
     if refusal is Refusal.TOO_MANY:
