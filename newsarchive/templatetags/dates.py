@@ -41,16 +41,3 @@ def html_moment(value):
 def local(value, zone=None):
     """The value in the current time zone (or `zone`); a naive value as it is."""
     return timezone.localtime(value, zone) if timezone.is_aware(value) else value
-
-
-def said_at(value):
-    """ "March 10, 2007 at 6:12 pm" for comment_list.py only, which builds the comment list in
-    Python until the comment list becomes a template include (issue 16): goes with it. Templates
-    write `{{ value|date:"F j, Y \\a\\t g:i A"|lower|capfirst }}`."""
-    meridiem = "am" if value.hour < 12 else "pm"
-    months = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")  # fmt: skip
-    return (
-        f"{months[value.month - 1]} {value.day}, {value.year} at "
-        f"{value.hour % 12 or 12}:{value.minute:02d} {meridiem}"
-    )
